@@ -1,0 +1,78 @@
+package io.greenlang.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import io.greenlang.localstack.LocalStack;
+
+/** {@code gl local}: the platform on embedded real servers on this machine. */
+@Command(name = "local", mixinStandardHelpOptions = true,
+        description = "Run the platform on embedded real servers (Kafka, PostgreSQL, S3) on this machine.",
+        subcommands = {LocalCommand.Up.class})
+final class LocalCommand implements Runnable {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code gl local up}. */
+    @Command(name = "up", mixinStandardHelpOptions = true,
+            description = {
+                    "Start Kafka (KRaft), PostgreSQL 17 and an S3 server in this JVM, apply the topic catalog, create "
+                            + "the bucket and the database, print the endpoints, and run until Ctrl-C.",
+                    "Ports default to the ones used last time with the same data directory (free ones the first "
+                            + "time), so URLs stay stable across restarts."})
+    static final class Up implements Callable<Integer> {
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".gl-data",
+                description = "Where all data lives (default: ${DEFAULT-VALUE}). A restart on the same directory "
+                        + "keeps topics, rows and objects.")
+        private Path dataDirectory;
+
+        @Option(names = "--kafka-port", paramLabel = "PORT", defaultValue = "0",
+                description = "Kafka listener port (0: last used, else free).")
+        private int kafkaPort;
+
+        @Option(names = "--postgres-port", paramLabel = "PORT", defaultValue = "0",
+                description = "PostgreSQL port (0: last used, else free).")
+        private int postgresPort;
+
+        @Option(names = "--s3-port", paramLabel = "PORT", defaultValue = "0",
+                description = "S3 API port (0: last used, else free).")
+        private int s3Port;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            var out = spec.commandLine().getOut();
+            LocalStack.Builder builder = LocalStack.builder(dataDirectory)
+                    .kafkaPort(kafkaPort).postgresPort(postgresPort).s3Port(s3Port);
+            LocalPlatform platform = LocalPlatform.start(builder, dataDirectory, out);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    platform.close();
+                } finally {
+                    stopped.countDown();
+                }
+            }, "gl-local-shutdown"));
+            out.println();
+            out.println("GreenLang local platform is ready.");
+            platform.printEndpoints();
+            out.println("Press Ctrl-C to stop.");
+            out.flush();
+            stopped.await();
+            return 0;
+        }
+    }
+}
