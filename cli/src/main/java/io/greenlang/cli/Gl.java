@@ -34,6 +34,8 @@ public final class Gl implements Runnable {
     /** Runs the CLI and exits with its code. */
     public static void main(String[] args) {
         System.setProperty("gl.log.level", log4jLevel(System.getenv("GL_LOG_LEVEL")));
+        // Route java.util.logging (the PostgreSQL driver's) to the one logging backend; must precede any JUL use.
+        System.setProperty("java.util.logging.manager", "org.apache.logging.log4j.jul.LogManager");
         System.exit(newCommandLine().execute(args));
     }
 
