@@ -200,7 +200,7 @@ public final class GlConfig extends AbstractConfig {
         def.define(ENVIRONMENT, Type.STRING, DeploymentEnvironment.PRODUCTION.configValue(),
                 ValidString.in(DeploymentEnvironment.configValues()), Importance.MEDIUM,
                 "Kind of deployment. The default is production, the strictest, so a forgotten setting never "
-                        + "relaxes anything; gl local up sets development.",
+                        + "relaxes anything.",
                 GROUP_SERVICE, ++order, Width.SHORT, "Environment");
         def.define(LOG_LEVEL, Type.STRING, LogLevel.INFO.name(), ValidString.in(LogLevel.configValues()),
                 Importance.LOW, "Root log level, spelled as in the runbook (WARNING, not WARN).",
