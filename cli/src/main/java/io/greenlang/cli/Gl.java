@@ -21,6 +21,7 @@ import io.greenlang.common.error.GreenLangException;
                 LocalCommand.class,
                 DemoCommand.class,
                 TopicsCommand.class,
+                PipelineCommand.class,
                 ConfigCommand.class,
                 ErrorsCommand.class,
                 DocsCommand.class,
