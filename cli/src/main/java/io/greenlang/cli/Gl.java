@@ -22,6 +22,7 @@ import io.greenlang.common.error.GreenLangException;
                 DemoCommand.class,
                 TopicsCommand.class,
                 PipelineCommand.class,
+                PolicyCommand.class,
                 ConfigCommand.class,
                 ErrorsCommand.class,
                 DocsCommand.class,
