@@ -1,0 +1,196 @@
+package io.greenlang.streams.orchestrator;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.greenlang.common.config.GlConfig;
+import io.greenlang.common.kafka.KafkaClients;
+import io.greenlang.pipeline.PipelineCompiler;
+import io.greenlang.pipeline.policy.PolicyEngine;
+import io.greenlang.pipeline.policy.PolicyEngines;
+import io.greenlang.streams.errors.DeadLetters;
+import io.greenlang.topics.TopicCatalog;
+
+/**
+ * The run orchestrator as a running Kafka Streams application ({@code application.id}
+ * {@value #APPLICATION_ID}): {@link RunOrchestratorTopology} with exactly-once, the dead-letter handlers, a state
+ * directory, and a lifecycle ({@link #start()}, {@link #close()}). Used by the service's main, {@code gl local up}
+ * and {@code gl demo}.
+ *
+ * <pre>{@code
+ * GlConfig config = GlConfig.load(System.getenv(), Optional.empty());
+ * try (RunOrchestratorApp app = RunOrchestratorApp.fromConfig(config, TopicCatalog.standard(),
+ *         Path.of("/var/lib/greenlang/streams"), new OrchestratorMetrics(new GlMeters(registry)))) {
+ *     app.start();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p><b>Commit interval.</b> Under exactly-once, a record written by the orchestrator becomes visible to
+ * {@code read_committed} readers (the executors) only when the transaction commits, every
+ * {@code commit.interval.ms}; so the interval is added to every step hand-off, while every commit costs a
+ * transaction (offsets, end-transaction, a marker in every partition written). Streams' exactly-once default of
+ * 100 ms favours throughput; {@value #DEFAULT_COMMIT_INTERVAL_MS} ms is the compromise measured in
+ * docs/benchmarks.md (on 2 cores shared with the broker: about 1,000 steps/s, hand-off p50/p99 about 75/90 ms
+ * at 200 steps/s; 20 ms halves the p50 and costs a third of the throughput). {@code poll.ms} is cut to
+ * {@value #DEFAULT_POLL_MS} ms so that a thread waiting for input never holds back a due commit. Override with
+ * {@code GL_KAFKA_COMMIT_INTERVAL_MS}.
+ *
+ * <p>Closing leaves the consumer group at once (so a replacement takes the partitions without waiting for the
+ * session timeout). An uncaught error in a stream thread shuts the client down: under exactly-once, replacing
+ * the thread would only replay the same failure.
+ */
+public final class RunOrchestratorApp implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RunOrchestratorApp.class);
+
+    /** The Streams application id, also the prefix of the changelog topics: never change it. */
+    public static final String APPLICATION_ID = "greenlang-run-orchestrator";
+    /** {@code commit.interval.ms} of the orchestrator (see the class comment). */
+    public static final int DEFAULT_COMMIT_INTERVAL_MS = 50;
+    /** {@code poll.ms} of the orchestrator: the longest a stream thread blocks for input before it may commit. */
+    public static final long DEFAULT_POLL_MS = 5;
+    /** How long {@link #close()} waits for the threads to commit and stop. */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final KafkaStreams streams;
+    private final OrchestratorMetrics metrics;
+    private final CountDownLatch running = new CountDownLatch(1);
+
+    /**
+     * An application with explicit Streams properties (bootstrap servers, application id, state directory,
+     * guarantee; see {@link #defaultStreamsOverrides(Path)}); the dead-letter handlers are always added.
+     *
+     * @param streamsProperties Kafka Streams configuration
+     * @param catalog           the topics
+     * @param planner           request to plan
+     * @param policy            pre-run and pre-step policy
+     * @param settings          the orchestrator's caps and timers
+     * @param metrics           where counts go
+     */
+    public RunOrchestratorApp(Map<String, Object> streamsProperties, TopicCatalog catalog, RunPlanner planner,
+                              PolicyEngine policy, OrchestratorSettings settings, OrchestratorMetrics metrics) {
+        Objects.requireNonNull(streamsProperties, "streamsProperties");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        Properties props = new Properties();
+        props.putAll(streamsProperties);
+        props.putAll(DeadLetters.streamsProperties(catalog, metrics));
+        Topology topology = RunOrchestratorTopology.build(catalog, planner, policy, settings, metrics);
+        this.streams = new KafkaStreams(topology, props);
+        streams.setStateListener((newState, oldState) -> {
+            log.info("Run orchestrator {} -> {}", oldState, newState);
+            if (newState == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(error -> {
+            log.error("Run orchestrator stream thread failed; shutting the orchestrator down", error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    }
+
+    /**
+     * The production application: properties from {@code config} (bootstrap servers, exactly-once, the
+     * {@code GL_KAFKA_*} pass-through) with {@link #defaultStreamsOverrides(Path)}, and the settings from
+     * {@code config}.
+     */
+    public static RunOrchestratorApp create(GlConfig config, TopicCatalog catalog, RunPlanner planner,
+                                            PolicyEngine policy, Path stateDirectory, OrchestratorMetrics metrics) {
+        Map<String, Object> props = new KafkaClients(config).streamsProperties(APPLICATION_ID,
+                defaultStreamsOverrides(stateDirectory));
+        return new RunOrchestratorApp(props, catalog, planner, policy, OrchestratorSettings.fromConfig(config),
+                metrics);
+    }
+
+    /**
+     * The production wiring: plans compiled by {@link PipelineCompiler} (step defaults from {@code config}) and the
+     * policy engine {@code config} selects ({@link PolicyEngines#fromConfig}: YAML rules, OPA, or the default
+     * action).
+     *
+     * @throws io.greenlang.pipeline.policy.PolicyRulesException when the configured rules file is missing or invalid
+     */
+    public static RunOrchestratorApp fromConfig(GlConfig config, TopicCatalog catalog, Path stateDirectory,
+                                                OrchestratorMetrics metrics) {
+        return create(config, catalog, RunPlanner.compiling(new PipelineCompiler(config)),
+                PolicyEngines.fromConfig(config), stateDirectory, metrics);
+    }
+
+    /**
+     * The orchestrator's own Streams settings: state directory, {@value #DEFAULT_COMMIT_INTERVAL_MS} ms commit
+     * interval, exactly-once, explicit naming of internal resources enforced.
+     */
+    public static Map<String, Object> defaultStreamsOverrides(Path stateDirectory) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDirectory.toAbsolutePath().toString());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, DEFAULT_COMMIT_INTERVAL_MS);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        // The three inputs need no timestamp alignment (each record is applied to its run as it comes), so a
+        // task never waits for data on its other partitions.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+        // A stream thread commits between polls: blocking up to the default 100 ms in a poll while the executors
+        // wait for the commands of the last batch (still in the open transaction) would add that to every hop.
+        props.put(StreamsConfig.POLL_MS_CONFIG, DEFAULT_POLL_MS);
+        return props;
+    }
+
+    /** Starts the stream threads; returns at once. */
+    public void start() {
+        streams.start();
+    }
+
+    /** Waits until the application is RUNNING (its tasks assigned and restored) or the timeout passes. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The Streams client state. */
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /**
+     * The stream threads' own metrics (group {@code stream-thread-metrics}: commit, poll, process and punctuate
+     * latencies and rates, records per poll), by metric name, summed over threads; for benchmarks and
+     * diagnostics.
+     */
+    public Map<String, Double> threadMetrics() {
+        Map<String, Double> values = new java.util.TreeMap<>();
+        streams.metrics().forEach((name, metric) -> {
+            if ("stream-thread-metrics".equals(name.group()) && metric.metricValue() instanceof Number n
+                    && !Double.isNaN(n.doubleValue())) {
+                values.merge(name.name(), n.doubleValue(), Double::sum);
+            }
+        });
+        return values;
+    }
+
+    /** The orchestrator's counters. */
+    public OrchestratorMetrics metrics() {
+        return metrics;
+    }
+
+    /** Commits, stops the threads and leaves the group; waits up to {@link #CLOSE_TIMEOUT}. */
+    @Override
+    public void close() {
+        boolean clean = streams.close(CloseOptions.groupMembershipOperation(
+                CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
+        if (!clean) {
+            log.warn("Run orchestrator did not stop within {}", CLOSE_TIMEOUT);
+        }
+    }
+}
