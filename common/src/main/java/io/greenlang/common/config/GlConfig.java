@@ -156,6 +156,8 @@ public final class GlConfig extends AbstractConfig {
     // ---- Execution
     /** Max concurrent steps of one run. */
     public static final String MAX_PARALLEL_STEPS = "GL_MAX_PARALLEL_STEPS";
+    /** Steps of one tenant executing at once. */
+    public static final String MAX_TENANT_PARALLEL_STEPS = "GL_MAX_TENANT_PARALLEL_STEPS";
     /** Step timeout when the pipeline sets none. */
     public static final String DEFAULT_TIMEOUT_SECONDS = "GL_DEFAULT_TIMEOUT_SECONDS";
     /** CPU limit per step when the pipeline sets none. */
@@ -313,6 +315,12 @@ public final class GlConfig extends AbstractConfig {
         def.define(MAX_PARALLEL_STEPS, Type.INT, 10, Range.between(1, 1000), Importance.HIGH,
                 "Maximum steps of one run executing at the same time.",
                 GROUP_EXECUTION, ++order, Width.SHORT, "Max parallel steps");
+        def.define(MAX_TENANT_PARALLEL_STEPS, Type.INT, 100, Range.between(1, 100_000), Importance.MEDIUM,
+                "Maximum steps of one tenant executing at the same time, across its runs, so that one tenant "
+                        + "cannot take every executor. Enforced per partition of the run topics (each run "
+                        + "orchestrator task holds the runs of its partitions), so a tenant's cluster-wide ceiling "
+                        + "is this value times the number of run partitions that hold its runs. Not in the runbook.",
+                GROUP_EXECUTION, ++order, Width.SHORT, "Max parallel steps per tenant");
         def.define(DEFAULT_TIMEOUT_SECONDS, Type.INT, 3600, Range.between(1, 7 * 86_400), Importance.MEDIUM,
                 "Step timeout in seconds when the pipeline sets none; exceeding it is GL-E-AGENT-TIMEOUT.",
                 GROUP_EXECUTION, ++order, Width.SHORT, "Default step timeout (s)");
@@ -828,6 +836,11 @@ public final class GlConfig extends AbstractConfig {
     /** {@link #MAX_PARALLEL_STEPS}. */
     public int maxParallelSteps() {
         return getInt(MAX_PARALLEL_STEPS);
+    }
+
+    /** {@link #MAX_TENANT_PARALLEL_STEPS}. */
+    public int maxTenantParallelSteps() {
+        return getInt(MAX_TENANT_PARALLEL_STEPS);
     }
 
     /** {@link #DEFAULT_TIMEOUT_SECONDS}. */
