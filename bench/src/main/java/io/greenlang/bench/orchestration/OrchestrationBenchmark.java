@@ -1,0 +1,562 @@
+package io.greenlang.bench.orchestration;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+
+import io.greenlang.common.config.PolicyAction;
+import io.greenlang.events.common.EventMeta;
+import io.greenlang.events.common.Producer;
+import io.greenlang.events.run.RunRequested;
+import io.greenlang.events.run.RunState;
+import io.greenlang.events.run.RunStatus;
+import io.greenlang.events.run.StepAction;
+import io.greenlang.events.run.StepCommand;
+import io.greenlang.events.run.StepEvent;
+import io.greenlang.events.run.StepEventKind;
+import io.greenlang.executor.sim.SimulatedBehavior;
+import io.greenlang.executor.sim.SimulatedExecutor;
+import io.greenlang.pipeline.PipelineCompiler;
+import io.greenlang.pipeline.PlannedStep;
+import io.greenlang.pipeline.RunPlan;
+import io.greenlang.pipeline.policy.PolicyEngines;
+import io.greenlang.streams.orchestrator.OrchestratorMetrics;
+import io.greenlang.streams.orchestrator.OrchestratorSettings;
+import io.greenlang.streams.orchestrator.RunOrchestratorApp;
+import io.greenlang.streams.orchestrator.RunPlanner;
+import io.greenlang.topics.TopicAdmin;
+import io.greenlang.topics.TopicCatalog;
+
+/**
+ * The orchestration benchmark ({@code gl bench orchestration}): the run orchestrator (exactly-once) and an
+ * instant {@link SimulatedExecutor} on one broker, N runs of a 10-step DAG requested at once, measured from the
+ * outside by a {@code read_committed} observer:
+ * <ul>
+ *   <li><b>steps/s</b>: steps of the measured runs / time from the first request sent to the last run seen
+ *       SUCCEEDED on {@code gl.run.state};</li>
+ *   <li><b>scheduling overhead</b>, per step that has dependencies: from the record timestamp of the last of its
+ *       dependencies' SUCCEEDED events (set by the executor when it sent it) to the moment the observer received
+ *       the step's START command. It includes both transactions' commit latency (the executor's, the
+ *       orchestrator's), the orchestrator's processing and queueing, and one consumer fetch;</li>
+ *   <li><b>run latency</b>: request sent to run SUCCEEDED seen.</li>
+ * </ul>
+ * Topics carry a fresh prefix, so a run against a shared cluster touches nothing else; a warm-up batch runs
+ * first so that start-up and first assignments are not measured.
+ */
+public final class OrchestrationBenchmark {
+
+    /** The steps of the DAG and their dependencies (s01 -> (s02, s03, s04) -> ... -> s10). */
+    static final Map<String, List<String>> DAG = dag();
+    /** Steps of each run. */
+    public static final int STEPS_PER_RUN = DAG.size();
+
+    /** The DAG as a GLIP v1 document, for the compiling planner. */
+    static final String PIPELINE = """
+            apiVersion: greenlang.io/v1
+            kind: Pipeline
+            metadata:
+              name: bench-ten-steps
+            spec:
+              defaults:
+                timeout_seconds: 600
+                retries: 0
+              steps:
+                - {name: s01, agent: GL-BENCH-001}
+                - {name: s02, agent: GL-BENCH-001, depends_on: [s01]}
+                - {name: s03, agent: GL-BENCH-001, depends_on: [s01]}
+                - {name: s04, agent: GL-BENCH-001, depends_on: [s01]}
+                - {name: s05, agent: GL-BENCH-001, depends_on: [s02, s03]}
+                - {name: s06, agent: GL-BENCH-001, depends_on: [s03, s04]}
+                - {name: s07, agent: GL-BENCH-001, depends_on: [s05, s06]}
+                - {name: s08, agent: GL-BENCH-001, depends_on: [s07]}
+                - {name: s09, agent: GL-BENCH-001, depends_on: [s07]}
+                - {name: s10, agent: GL-BENCH-001, depends_on: [s08, s09], inputs: {upstream: "${steps.s08.outputs.result}"}}
+            """;
+
+    private static final String TENANT = "bench";
+    private static final int WARMUP_BATCH = 100;
+
+    /**
+     * What to run.
+     *
+     * @param runs             runs of the throughput phase, all requested at once
+     * @param warmup           how long to run batches of runs before measuring (JIT, caches, first assignments)
+     * @param pacedRuns        runs of the latency phase, requested at {@code pacedRunsPerSecond}
+     * @param pacedRunsPerSecond request rate of the latency phase
+     * @param commitIntervalMs the orchestrator's {@code commit.interval.ms}
+     * @param compilePlans     plan with the real compiler from {@link #PIPELINE} (else build the plan in code)
+     * @param timeout          how long one phase may take at most
+     */
+    public record Settings(int runs, Duration warmup, int pacedRuns, double pacedRunsPerSecond, int commitIntervalMs,
+                           boolean compilePlans, Duration timeout) {
+
+        /** Validates. */
+        public Settings {
+            if (runs < 1 || pacedRuns < 0 || pacedRunsPerSecond <= 0 || commitIntervalMs < 1) {
+                throw new IllegalArgumentException("runs >= 1, paced runs >= 0, paced rate > 0, commit interval >= 1 ms");
+            }
+            Objects.requireNonNull(warmup, "warmup");
+            Objects.requireNonNull(timeout, "timeout");
+        }
+    }
+
+    /** Percentiles of a sample, in milliseconds. */
+    public record Distribution(int samples, double p50, double p90, double p99, double max) {
+
+        static Distribution of(List<Long> values) {
+            if (values.isEmpty()) {
+                return new Distribution(0, 0, 0, 0, 0);
+            }
+            long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
+            return new Distribution(sorted.length, percentile(sorted, 50), percentile(sorted, 90),
+                    percentile(sorted, 99), sorted[sorted.length - 1]);
+        }
+
+        /** Nearest-rank percentile. */
+        private static double percentile(long[] sorted, double p) {
+            int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+            return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+        }
+
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("samples", samples);
+            m.put("p50", p50);
+            m.put("p90", p90);
+            m.put("p99", p99);
+            m.put("max", max);
+            return m;
+        }
+    }
+
+    /**
+     * One measured phase.
+     *
+     * @param runs           runs measured
+     * @param elapsedNanos   first request sent to last run seen SUCCEEDED
+     * @param overheadMs     scheduling overhead: last dependency's SUCCEEDED sent -> START visible
+     * @param executorCommitMs of which: SUCCEEDED sent -> visible (the executor's transaction)
+     * @param orchestratorMs of which: SUCCEEDED visible -> next START visible (the orchestrator)
+     * @param runLatencyMs   request sent -> run SUCCEEDED visible
+     * @param orchestratorCommits transactions the orchestrator committed in the phase
+     * @param executorTransactions transactions the simulated executor committed in the phase
+     */
+    public record Phase(int runs, long elapsedNanos, Distribution overheadMs, Distribution executorCommitMs,
+                        Distribution orchestratorMs, Distribution runLatencyMs, long orchestratorCommits,
+                        long executorTransactions) {
+
+        /** Steps of the phase. */
+        public long steps() {
+            return (long) runs * DAG.size();
+        }
+
+        /** Steps per second over the phase. */
+        public double stepsPerSecond() {
+            return steps() * 1e9 / elapsedNanos;
+        }
+
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("runs", runs);
+            m.put("steps", steps());
+            m.put("elapsed_ms", TimeUnit.NANOSECONDS.toMillis(elapsedNanos));
+            m.put("steps_per_sec", Math.round(stepsPerSecond()));
+            m.put("scheduling_overhead_ms", overheadMs.toMap());
+            m.put("of_which_executor_commit_ms", executorCommitMs.toMap());
+            m.put("of_which_orchestrator_ms", orchestratorMs.toMap());
+            m.put("run_latency_ms", runLatencyMs.toMap());
+            m.put("orchestrator_transactions", orchestratorCommits);
+            m.put("executor_transactions", executorTransactions);
+            return m;
+        }
+    }
+
+    /**
+     * What was measured: the throughput phase (all runs at once: steps/s; its overhead is mostly queueing) and
+     * the latency phase (runs at a steady rate below capacity: the scheduling overhead proper).
+     */
+    public record Result(Settings settings, Phase throughput, Phase paced, int warmupRuns) {
+
+        /** The figures as a JSON-friendly map. */
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("steps_per_run", DAG.size());
+            m.put("warmup_runs", warmupRuns);
+            m.put("throughput_phase", throughput.toMap());
+            Map<String, Object> latency = paced == null ? Map.of() : paced.toMap();
+            if (paced != null) {
+                latency = new LinkedHashMap<>(latency);
+                latency.put("requested_runs_per_sec", settings.pacedRunsPerSecond());
+                latency.put("requested_steps_per_sec", settings.pacedRunsPerSecond() * DAG.size());
+            }
+            m.put("latency_phase", latency);
+            m.put("commit_interval_ms", settings.commitIntervalMs());
+            m.put("planner", settings.compilePlans() ? "PipelineCompiler" : "plan built in code");
+            m.put("policy", "PolicyEngines.defaultOnly(ALLOW)");
+            m.put("processing_guarantee", StreamsConfig.EXACTLY_ONCE_V2);
+            m.put("executor", "SimulatedExecutor, instant, transactional");
+            return m;
+        }
+    }
+
+    /** Receives progress messages. */
+    @FunctionalInterface
+    public interface Progress {
+        /** One line of progress. */
+        void report(String message);
+    }
+
+    private final String bootstrapServers;
+
+    /** Measures against the broker at {@code bootstrapServers}. */
+    public OrchestrationBenchmark(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Runs the benchmark. */
+    public Result run(Settings settings, Progress progress) throws Exception {
+        String prefix = "gl-bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        TopicCatalog catalog = TopicCatalog.withPrefix(prefix);
+        Path stateDir = Files.createTempDirectory("gl-bench-orchestrator-");
+        Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(client)) {
+            progress.report("creating topics " + prefix + "* ...");
+            new TopicAdmin(admin, Duration.ofSeconds(60)).apply(List.of(catalog.runRequests(), catalog.runCommands(),
+                    catalog.stepEvents(), catalog.stepCommands(), catalog.runEvents(), catalog.runState(),
+                    catalog.policyDecisions(), catalog.deadLetters()));
+            try {
+                return measure(settings, progress, catalog, stateDir, client, prefix);
+            } finally {
+                admin.deleteTopics(catalog.all().stream().map(t -> t.name()).toList());
+                deleteRecursively(stateDir);
+            }
+        }
+    }
+
+    private Result measure(Settings settings, Progress progress, TopicCatalog catalog, Path stateDir,
+                           Map<String, Object> client, String prefix) throws Exception {
+        RunPlanner planner = settings.compilePlans() ? RunPlanner.compiling(new PipelineCompiler())
+                : request -> planInCode();
+        OrchestratorMetrics metrics = OrchestratorMetrics.unregistered();
+        Map<String, Object> streams = new HashMap<>(RunOrchestratorApp.defaultStreamsOverrides(stateDir));
+        streams.put(StreamsConfig.APPLICATION_ID_CONFIG, prefix + RunOrchestratorApp.APPLICATION_ID);
+        streams.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        streams.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitIntervalMs());
+        Observer observer = new Observer(catalog, prefix + "observer");
+        Thread observerThread = new Thread(observer, "bench-observer");
+        observerThread.setDaemon(true);
+        try (SimulatedExecutor executor = new SimulatedExecutor(client, catalog, prefix + "executor",
+                prefix + "executor", SimulatedBehavior.instant()).start();
+             RunOrchestratorApp orchestrator = new RunOrchestratorApp(streams, catalog, planner,
+                     PolicyEngines.defaultOnly(PolicyAction.ALLOW),
+                     OrchestratorSettings.defaults().withInstance("bench"), metrics);
+             KafkaProducer<String, RunRequested> requests = new KafkaProducer<>(producerProps(),
+                     catalog.runRequests().keySerde().serializer(), catalog.runRequests().valueSerde().serializer())) {
+            observerThread.start();
+            orchestrator.start();
+            if (!orchestrator.awaitRunning(Duration.ofSeconds(60))) {
+                throw new IllegalStateException("the orchestrator did not reach RUNNING within 60 s");
+            }
+            int warmupRuns = 0;
+            long warmupEnd = System.nanoTime() + settings.warmup().toNanos();
+            if (!settings.warmup().isZero()) {
+                progress.report("warm-up: batches of " + WARMUP_BATCH + " runs for " + settings.warmup().toSeconds()
+                        + " s ...");
+            }
+            while (System.nanoTime() < warmupEnd) {
+                List<String> batch = runIds(WARMUP_BATCH);
+                send(requests, catalog, batch, observer, 0);
+                awaitDone(observer, batch, settings.timeout());
+                warmupRuns += batch.size();
+            }
+
+            progress.report("throughput phase: " + settings.runs() + " runs of " + DAG.size() + " steps at once ...");
+            Phase throughput = phase(settings.runs(), 0, settings, observer, requests, catalog, orchestrator,
+                    executor);
+            progress.report(String.format("  %,.0f steps/s", throughput.stepsPerSecond()));
+            Phase paced = null;
+            if (settings.pacedRuns() > 0) {
+                progress.report(String.format("latency phase: %d runs at %.0f runs/s ...", settings.pacedRuns(),
+                        settings.pacedRunsPerSecond()));
+                paced = phase(settings.pacedRuns(), settings.pacedRunsPerSecond(), settings, observer, requests,
+                        catalog, orchestrator, executor);
+                progress.report(String.format("  overhead p50 %.0f ms, p99 %.0f ms", paced.overheadMs().p50(),
+                        paced.overheadMs().p99()));
+            }
+            return new Result(settings, throughput, paced, warmupRuns);
+        } finally {
+            observer.stop();
+            observerThread.join(10_000);
+        }
+    }
+
+    private static Phase phase(int runs, double runsPerSecond, Settings settings, Observer observer,
+                               KafkaProducer<String, RunRequested> requests, TopicCatalog catalog,
+                               RunOrchestratorApp orchestrator, SimulatedExecutor executor)
+            throws InterruptedException {
+        List<String> ids = runIds(runs);
+        long txnsBefore = executor.transactions();
+        double commitsBefore = orchestrator.threadMetrics().getOrDefault("commit-total", 0.0);
+        long start = System.nanoTime();
+        send(requests, catalog, ids, observer, runsPerSecond);
+        long end = awaitDone(observer, ids, settings.timeout());
+        long commits = Math.round(orchestrator.threadMetrics().getOrDefault("commit-total", 0.0) - commitsBefore);
+        return new Phase(runs, end - start, Distribution.of(overheads(observer, ids)),
+                Distribution.of(eventCommitLags(observer, ids)), Distribution.of(orchestratorShare(observer, ids)),
+                Distribution.of(runLatencies(observer, ids)), commits, executor.transactions() - txnsBefore);
+    }
+
+    private Map<String, Object> producerProps() {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return props;
+    }
+
+    private static List<String> runIds(int n) {
+        List<String> ids = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ids.add(UUID.randomUUID().toString());
+        }
+        return ids;
+    }
+
+    /** Requests the runs: all at once ({@code runsPerSecond} 0), or one every 1/{@code runsPerSecond} s. */
+    private static void send(KafkaProducer<String, RunRequested> producer, TopicCatalog catalog, List<String> runIds,
+                             Observer observer, double runsPerSecond) {
+        long start = System.nanoTime();
+        for (int i = 0; i < runIds.size(); i++) {
+            if (runsPerSecond > 0) {
+                // Pacing a load generator, not waiting for a condition.
+                LockSupport.parkNanos(start + (long) (i * 1e9 / runsPerSecond) - System.nanoTime());
+            }
+            String runId = runIds.get(i);
+            observer.requested.put(runId, System.currentTimeMillis());
+            producer.send(new ProducerRecord<>(catalog.runRequests().name(), runId, RunRequested.newBuilder()
+                    .setMeta(EventMeta.newBuilder().setEventId(UUID.randomUUID().toString())
+                            .setOccurredAt(Instant.now()).setTenantId(TENANT)
+                            .setProducer(Producer.newBuilder().setService("bench").setInstance("bench").build())
+                            .build())
+                    .setRunId(runId)
+                    .setPipelineName("bench-ten-steps")
+                    .setPipelineNamespace("default")
+                    .setPipelineYaml(PIPELINE)
+                    .setIdempotencyKey(runId)
+                    .setRequestedBy("bench")
+                    .build()));
+            if (runsPerSecond > 0) {
+                producer.flush();
+            }
+        }
+        producer.flush();
+    }
+
+    /** Waits until every run is seen SUCCEEDED; returns System.nanoTime() of the last one. */
+    private static long awaitDone(Observer observer, List<String> runIds, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            synchronized (observer) {
+                observer.wait(100);
+            }
+            long done = runIds.stream().filter(observer.succeededNanos::containsKey).count();
+            if (done == runIds.size()) {
+                return runIds.stream().mapToLong(observer.succeededNanos::get).max().orElseThrow();
+            }
+            if (observer.failure != null) {
+                throw new IllegalStateException("the observer failed", observer.failure);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(done + " of " + runIds.size() + " runs SUCCEEDED within " + timeout);
+            }
+        }
+    }
+
+    private static List<Long> overheads(Observer observer, List<String> runIds) {
+        return overheads(observer, runIds, observer.succeededAtMs);
+    }
+
+    /** Like {@link #overheads(Observer, List)}, from the moment the dependencies' events became visible. */
+    private static List<Long> orchestratorShare(Observer observer, List<String> runIds) {
+        return overheads(observer, runIds, observer.succeededVisibleMs);
+    }
+
+    /** SUCCEEDED event sent -> visible to a read_committed reader: the executor's transaction commit. */
+    private static List<Long> eventCommitLags(Observer observer, List<String> runIds) {
+        List<Long> lags = new ArrayList<>();
+        for (String runId : runIds) {
+            for (String step : DAG.keySet()) {
+                Long sent = observer.succeededAtMs.get(runId + "/" + step);
+                Long seen = observer.succeededVisibleMs.get(runId + "/" + step);
+                if (sent != null && seen != null) {
+                    lags.add(Math.max(0, seen - sent));
+                }
+            }
+        }
+        return lags;
+    }
+
+    private static List<Long> overheads(Observer observer, List<String> runIds, Map<String, Long> readyTimes) {
+        List<Long> overheads = new ArrayList<>();
+        for (String runId : runIds) {
+            for (Map.Entry<String, List<String>> step : DAG.entrySet()) {
+                if (step.getValue().isEmpty()) {
+                    continue;
+                }
+                Long visible = observer.startVisibleMs.get(runId + "/" + step.getKey());
+                long ready = step.getValue().stream()
+                        .mapToLong(d -> readyTimes.getOrDefault(runId + "/" + d, Long.MAX_VALUE))
+                        .max().orElseThrow();
+                if (visible != null && ready != Long.MAX_VALUE) {
+                    overheads.add(Math.max(0, visible - ready));
+                }
+            }
+        }
+        return overheads;
+    }
+
+    private static List<Long> runLatencies(Observer observer, List<String> runIds) {
+        return runIds.stream().map(id -> observer.succeededMs.get(id) - observer.requested.get(id)).toList();
+    }
+
+    private static RunPlan planInCode() {
+        List<PlannedStep> steps = new ArrayList<>();
+        for (Map.Entry<String, List<String>> step : DAG.entrySet()) {
+            steps.add(new PlannedStep(step.getKey(), "GL-BENCH-001", null, List.of(), step.getValue(), Map.of(), 600,
+                    0, new io.greenlang.pipeline.StepResources("1", "2Gi"), null, "bench-" + step.getKey()));
+        }
+        return new RunPlan("bench-ten-steps", "default", TENANT, Map.of(), Map.of(), steps,
+                List.of(List.copyOf(DAG.keySet())), List.of("s10"), "bench");
+    }
+
+    private static Map<String, List<String>> dag() {
+        Map<String, List<String>> dag = new LinkedHashMap<>();
+        dag.put("s01", List.of());
+        dag.put("s02", List.of("s01"));
+        dag.put("s03", List.of("s01"));
+        dag.put("s04", List.of("s01"));
+        dag.put("s05", List.of("s02", "s03"));
+        dag.put("s06", List.of("s03", "s04"));
+        dag.put("s07", List.of("s05", "s06"));
+        dag.put("s08", List.of("s07"));
+        dag.put("s09", List.of("s07"));
+        dag.put("s10", List.of("s08", "s09"));
+        return java.util.Collections.unmodifiableMap(dag);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /**
+     * A {@code read_committed} consumer of step commands, step events and run state that notes when it saw what.
+     */
+    private final class Observer implements Runnable {
+        final Map<String, Long> requested = new ConcurrentHashMap<>();
+        /** run/step -> wall-clock ms the START command became visible here. */
+        final Map<String, Long> startVisibleMs = new ConcurrentHashMap<>();
+        /** run/step -> timestamp of the SUCCEEDED event (when the executor sent it). */
+        final Map<String, Long> succeededAtMs = new ConcurrentHashMap<>();
+        /** run/step -> wall-clock ms the SUCCEEDED event became visible here. */
+        final Map<String, Long> succeededVisibleMs = new ConcurrentHashMap<>();
+        final Map<String, Long> succeededMs = new ConcurrentHashMap<>();
+        final Map<String, Long> succeededNanos = new ConcurrentHashMap<>();
+        private final TopicCatalog catalog;
+        private final String group;
+        private volatile boolean running = true;
+        private volatile Exception failure;
+
+        Observer(TopicCatalog catalog, String group) {
+            this.catalog = catalog;
+            this.group = group;
+        }
+
+        void stop() {
+            running = false;
+        }
+
+        @Override
+        public void run() {
+            Map<String, Object> props = new HashMap<>();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            String commands = catalog.stepCommands().name();
+            String events = catalog.stepEvents().name();
+            String states = catalog.runState().name();
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer())) {
+                consumer.subscribe(Arrays.asList(commands, events, states));
+                while (running) {
+                    var records = consumer.poll(Duration.ofMillis(100));
+                    long nowMs = System.currentTimeMillis();
+                    long nowNanos = System.nanoTime();
+                    boolean finishedRun = false;
+                    for (ConsumerRecord<byte[], byte[]> record : records) {
+                        if (record.topic().equals(commands)) {
+                            StepCommand c = catalog.stepCommands().valueSerde().deserializer()
+                                    .deserialize(commands, record.value());
+                            if (c.getAction() == StepAction.START) {
+                                startVisibleMs.putIfAbsent(c.getRunId() + "/" + c.getStep(), nowMs);
+                            }
+                        } else if (record.topic().equals(events)) {
+                            StepEvent e = catalog.stepEvents().valueSerde().deserializer()
+                                    .deserialize(events, record.value());
+                            if (e.getKind() == StepEventKind.SUCCEEDED) {
+                                succeededAtMs.putIfAbsent(e.getRunId() + "/" + e.getStep(), record.timestamp());
+                                succeededVisibleMs.putIfAbsent(e.getRunId() + "/" + e.getStep(), nowMs);
+                            }
+                        } else {
+                            RunState s = catalog.runState().valueSerde().deserializer()
+                                    .deserialize(states, record.value());
+                            if (s.getStatus() == RunStatus.SUCCEEDED && !succeededMs.containsKey(s.getRunId())) {
+                                succeededMs.put(s.getRunId(), nowMs);
+                                succeededNanos.put(s.getRunId(), nowNanos);
+                                finishedRun = true;
+                            }
+                        }
+                    }
+                    if (finishedRun) {
+                        synchronized (this) {
+                            notifyAll();
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+    }
+}
