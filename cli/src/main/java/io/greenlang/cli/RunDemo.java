@@ -1,0 +1,220 @@
+package io.greenlang.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import io.greenlang.common.config.GlConfig;
+import io.greenlang.common.config.PolicyAction;
+import io.greenlang.common.error.ErrorCode;
+import io.greenlang.events.common.EventMeta;
+import io.greenlang.events.common.Producer;
+import io.greenlang.events.policy.PolicyDecision;
+import io.greenlang.events.run.RunEvent;
+import io.greenlang.events.run.RunRequested;
+import io.greenlang.executor.sim.SimulatedBehavior;
+import io.greenlang.executor.sim.SimulatedExecutor;
+import io.greenlang.pipeline.PipelineCompiler;
+import io.greenlang.pipeline.policy.PolicyEngine;
+import io.greenlang.pipeline.policy.PolicyRuleSet;
+import io.greenlang.pipeline.policy.YamlPolicyEngine;
+import io.greenlang.streams.orchestrator.OrchestratorMetrics;
+import io.greenlang.streams.orchestrator.RunOrchestratorApp;
+import io.greenlang.streams.orchestrator.RunPlanner;
+import io.greenlang.topics.Topic;
+import io.greenlang.topics.TopicCatalog;
+
+/**
+ * The run part of {@code gl demo}: starts the run orchestrator and a simulated executor on the local stack,
+ * submits the sample pipeline by producing a RunRequested (the API comes later), and prints every policy
+ * decision and run/step transition as it appears on the topics, until the run ends.
+ *
+ * <p>The executor here is the simulator (it answers each step after a short delay, and fails one step once with
+ * a transient error to show a retry); it is never the production executor.
+ */
+final class RunDemo {
+
+    static final String PIPELINE_RESOURCE = "/demo/emissions-report.yaml";
+    static final String TENANT = "demo-tenant";
+
+    private static final String RULES = """
+            name: demo-policies
+            version: "1"
+            rules:
+              - name: allow-demo-namespace
+                condition: namespace == 'demo'
+                action: allow
+                message: Runs in the demo namespace are allowed
+                applies_to: pre_run
+              - name: allow-platform-agents
+                condition: agent.startsWith('GL-')
+                action: allow
+                message: Steps run by GreenLang platform agents are allowed
+                applies_to: pre_step
+              - name: warn-large-memory
+                condition: resources.memory_bytes > 4294967296
+                action: warn
+                message: Steps above 4 GiB of memory need a capacity review
+                applies_to: pre_step
+            """;
+
+    private static final Duration RUN_DEADLINE = Duration.ofSeconds(90);
+
+    private RunDemo() {
+    }
+
+    /** Runs the sample pipeline end to end; returns whether it SUCCEEDED. */
+    static boolean run(String bootstrapServers, Path stateDirectory, PrintWriter out) throws InterruptedException {
+        GlConfig config = GlConfig.load(Map.of(
+                GlConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers,
+                GlConfig.SERVICE_NAME, "gl-demo",
+                GlConfig.ENVIRONMENT, "development"), Optional.empty());
+        TopicCatalog catalog = TopicCatalog.standard();
+        PolicyEngine policy = new YamlPolicyEngine(PolicyRuleSet.parse(RULES, "demo rules"), PolicyAction.DENY, true);
+        String pipeline = resource(PIPELINE_RESOURCE);
+
+        long t0 = System.nanoTime();
+        LocalPlatform.step(out, "Starting the run orchestrator (Kafka Streams, exactly-once) and a simulated executor ...");
+        try (RunOrchestratorApp orchestrator = RunOrchestratorApp.create(config, catalog,
+                RunPlanner.compiling(new PipelineCompiler(config)), policy, stateDirectory,
+                OrchestratorMetrics.unregistered());
+             SimulatedExecutor executor = SimulatedExecutor.create(config, catalog,
+                     SimulatedBehavior.fixedDelay(Duration.ofMillis(150)).failing("scope2", ErrorCode.NETWORK_TIMEOUT));
+             KafkaConsumer<byte[], byte[]> watcher = watcher(bootstrapServers, catalog)) {
+            orchestrator.start();
+            if (!orchestrator.awaitRunning(Duration.ofSeconds(60))) {
+                throw new IllegalStateException("the run orchestrator did not reach RUNNING within 60 s (state "
+                        + orchestrator.state() + ")");
+            }
+            executor.start();
+            LocalPlatform.done(out, t0);
+
+            String runId = UUID.randomUUID().toString();
+            LocalPlatform.step(out, "Submitting pipeline 'emissions-report' (4 steps, a diamond) as run " + runId
+                    + " ...");
+            submit(bootstrapServers, catalog, runId, pipeline);
+            return follow(watcher, catalog, runId, out);
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> watcher(String bootstrapServers, TopicCatalog catalog) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (Topic<?, ?> topic : List.of(catalog.runEvents(), catalog.policyDecisions())) {
+            for (int p = 0; p < topic.partitions(); p++) {
+                partitions.add(new TopicPartition(topic.name(), p));
+            }
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position); // fix the starting point before the run is submitted
+        return consumer;
+    }
+
+    private static void submit(String bootstrapServers, TopicCatalog catalog, String runId, String pipeline) {
+        RunRequested request = RunRequested.newBuilder()
+                .setMeta(EventMeta.newBuilder()
+                        .setEventId(UUID.randomUUID().toString())
+                        .setOccurredAt(Instant.now())
+                        .setTenantId(TENANT)
+                        .setProducer(Producer.newBuilder().setService("gl-demo").setInstance("cli").build())
+                        .build())
+                .setRunId(runId)
+                .setPipelineName("emissions-report")
+                .setPipelineNamespace("demo")
+                .setPipelineYaml(pipeline)
+                .setParameters(Map.of("year", "2025", "region", "eu-west"))
+                .setIdempotencyKey("demo-" + runId)
+                .setLabels(Map.of("team", "carbon-accounting"))
+                .setRequestedBy("gl demo")
+                .build();
+        Topic<String, RunRequested> topic = catalog.runRequests();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic.name(),
+                    topic.keySerde().serializer().serialize(topic.name(), runId),
+                    topic.valueSerde().serializer().serialize(topic.name(), request)));
+            producer.flush();
+        }
+    }
+
+    /** Prints the run's decisions and transitions until the run ends; returns whether it SUCCEEDED. */
+    private static boolean follow(KafkaConsumer<byte[], byte[]> watcher, TopicCatalog catalog, String runId,
+                                  PrintWriter out) {
+        long start = System.nanoTime();
+        long deadline = start + RUN_DEADLINE.toNanos();
+        Topic<String, RunEvent> events = catalog.runEvents();
+        Topic<String, PolicyDecision> decisions = catalog.policyDecisions();
+        out.println();
+        while (System.nanoTime() < deadline) {
+            for (ConsumerRecord<byte[], byte[]> record : watcher.poll(Duration.ofMillis(100))) {
+                String at = String.format("  %+6.2f s  ", (System.nanoTime() - start) / 1e9);
+                if (record.topic().equals(decisions.name())) {
+                    PolicyDecision d = decisions.valueSerde().deserializer().deserialize(record.topic(), record.value());
+                    if (d.getRunId().equals(runId)) {
+                        out.println(at + "policy  " + d.getStage() + (d.getStep() == null ? "" : " " + d.getStep())
+                                + ": " + d.getAction() + " " + d.getRulesFired()
+                                + (d.getMessage() == null ? "" : " - " + d.getMessage()));
+                    }
+                    continue;
+                }
+                RunEvent e = events.valueSerde().deserializer().deserialize(record.topic(), record.value());
+                if (!e.getRunId().equals(runId)) {
+                    continue;
+                }
+                String subject = e.getStep() == null ? "run" : "step " + e.getStep() + " #" + e.getAttempt();
+                out.println(at + String.format("%-22s %s -> %s", subject, e.getFromStatus(), e.getToStatus())
+                        + (e.getErrorCode() == null ? "" : "  " + e.getErrorCode())
+                        + (e.getMessage() == null ? "" : "  (" + e.getMessage() + ")"));
+                out.flush();
+                if (e.getStep() == null && isFinal(e.getToStatus())) {
+                    out.println();
+                    out.println("Run " + runId + " " + e.getToStatus() + ".");
+                    return "SUCCEEDED".equals(e.getToStatus());
+                }
+            }
+        }
+        out.println("The run did not finish within " + RUN_DEADLINE.toSeconds() + " s.");
+        return false;
+    }
+
+    private static boolean isFinal(String status) {
+        return "SUCCEEDED".equals(status) || "FAILED".equals(status) || "CANCELLED".equals(status);
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = RunDemo.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
