@@ -45,6 +45,28 @@ final class TopicsCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /**
+     * A subcommand that works on the cluster: opens an admin client from the shared Kafka options, runs
+     * against the standard catalog, and closes the client.
+     */
+    abstract static class ClusterCommand implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Mixin
+        KafkaOptions kafka;
+
+        @Override
+        public final Integer call() {
+            try (Admin admin = kafka.admin()) {
+                return run(new TopicAdmin(admin, ADMIN_TIMEOUT), TopicCatalog.standard().all(),
+                        spec.commandLine().getOut(), spec.commandLine().getErr());
+            }
+        }
+
+        /** The command's work; returns its exit code. */
+        abstract int run(TopicAdmin admin, List<Topic<?, ?>> topics, PrintWriter out, PrintWriter err);
+    }
+
     static String retention(Topic<?, ?> t) {
         return t.retention() == null ? "-" : t.retention().toString();
     }
@@ -72,34 +94,24 @@ final class TopicsCommand implements Runnable {
     @Command(name = "diff", mixinStandardHelpOptions = true,
             description = "Show what differs between the catalog and the cluster. Exit code 0: no difference; "
                     + "2: differences found.")
-    static final class Diff implements Callable<Integer> {
-        @CommandLine.Spec
-        private CommandLine.Model.CommandSpec spec;
-        @Mixin
-        private KafkaOptions kafka;
-
+    static final class Diff extends ClusterCommand {
         @Override
-        public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            try (Admin admin = kafka.admin()) {
-                List<TopicDifference> differences = new TopicAdmin(admin, ADMIN_TIMEOUT)
-                        .diff(TopicCatalog.standard().all());
-                if (differences.isEmpty()) {
-                    out.println("No difference: the cluster matches the catalog ("
-                            + TopicCatalog.standard().all().size() + " topics).");
-                    return 0;
-                }
-                for (TopicDifference d : differences) {
-                    out.println(switch (d.kind().fix()) {
-                        case APPLIED -> "  ~ ";
-                        case REFUSED -> "  ! ";
-                        case LEFT_ALONE -> "  ? ";
-                    } + d.describe());
-                }
-                out.println(differences.size() + " difference(s). '~' is fixed by 'gl topics apply'; "
-                        + "'!' makes apply refuse; '?' is left for an operator.");
-                return 2;
+        int run(TopicAdmin admin, List<Topic<?, ?>> topics, PrintWriter out, PrintWriter err) {
+            List<TopicDifference> differences = admin.diff(topics);
+            if (differences.isEmpty()) {
+                out.println("No difference: the cluster matches the catalog (" + topics.size() + " topics).");
+                return 0;
             }
+            for (TopicDifference d : differences) {
+                out.println(switch (d.kind().fix()) {
+                    case APPLIED -> "  ~ ";
+                    case REFUSED -> "  ! ";
+                    case LEFT_ALONE -> "  ? ";
+                } + d.describe());
+            }
+            out.println(differences.size() + " difference(s). '~' is fixed by 'gl topics apply'; "
+                    + "'!' makes apply refuse; '?' is left for an operator.");
+            return 2;
         }
     }
 
@@ -107,18 +119,11 @@ final class TopicsCommand implements Runnable {
     @Command(name = "apply", mixinStandardHelpOptions = true,
             description = "Create missing topics, raise partition counts and align configs. Never deletes a topic "
                     + "and never lowers partitions (refuses the catalog instead, changing nothing).")
-    static final class Apply implements Callable<Integer> {
-        @CommandLine.Spec
-        private CommandLine.Model.CommandSpec spec;
-        @Mixin
-        private KafkaOptions kafka;
-
+    static final class Apply extends ClusterCommand {
         @Override
-        public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            try (Admin admin = kafka.admin()) {
-                ApplyReport report = new TopicAdmin(admin, ADMIN_TIMEOUT).apply(TopicCatalog.standard().all());
+        int run(TopicAdmin admin, List<Topic<?, ?>> topics, PrintWriter out, PrintWriter err) {
+            try {
+                ApplyReport report = admin.apply(topics);
                 report.applied().forEach(d -> out.println("  applied: " + d.describe()));
                 report.leftAlone().forEach(d -> out.println("  left alone: " + d.describe()));
                 out.println(report.noChange() ? "No change: the cluster already matches the catalog."
@@ -134,23 +139,15 @@ final class TopicsCommand implements Runnable {
     /** {@code gl topics describe}. */
     @Command(name = "describe", mixinStandardHelpOptions = true,
             description = "Show what the cluster holds for each catalog topic.")
-    static final class Describe implements Callable<Integer> {
-        @CommandLine.Spec
-        private CommandLine.Model.CommandSpec spec;
-        @Mixin
-        private KafkaOptions kafka;
-
+    static final class Describe extends ClusterCommand {
         @Override
-        public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            try (Admin admin = kafka.admin()) {
-                out.printf("%-24s %-7s %5s %3s %s%n", "TOPIC", "EXISTS", "PARTS", "RF", "CONFIGS");
-                for (TopicStatus s : new TopicAdmin(admin, ADMIN_TIMEOUT).describe(TopicCatalog.standard().all())) {
-                    out.printf("%-24s %-7s %5d %3d %s%n", s.name(), s.exists() ? "yes" : "no", s.partitions(),
-                            s.replicationFactor(), s.configs());
-                }
-                return 0;
+        int run(TopicAdmin admin, List<Topic<?, ?>> topics, PrintWriter out, PrintWriter err) {
+            out.printf("%-24s %-7s %5s %3s %s%n", "TOPIC", "EXISTS", "PARTS", "RF", "CONFIGS");
+            for (TopicStatus s : admin.describe(topics)) {
+                out.printf("%-24s %-7s %5d %3d %s%n", s.name(), s.exists() ? "yes" : "no", s.partitions(),
+                        s.replicationFactor(), s.configs());
             }
+            return 0;
         }
     }
 
