@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import io.greenlang.topics.TopicCatalog;
 
 import io.greenlang.bench.orchestration.OrchestrationBenchmark;
 import io.greenlang.streams.orchestrator.RunOrchestratorApp;
@@ -56,6 +57,11 @@ final class OrchestrationCommand implements Callable<Integer> {
             description = "The orchestrator's commit.interval.ms (default: ${DEFAULT-VALUE}, the orchestrator's own).")
     private int commitIntervalMs;
 
+    @Option(names = "--partitions", defaultValue = "" + TopicCatalog.RUN_PARTITIONS,
+            description = "Partitions of each run topic, i.e. stream tasks of the orchestrator (default: ${DEFAULT-VALUE}, "
+                    + "the catalog's).")
+    private int partitions;
+
     @Option(names = "--planner", defaultValue = "compiler",
             description = "compiler: plan each run from its GLIP document with PipelineCompiler; code: a plan built "
                     + "in code (default: ${DEFAULT-VALUE}).")
@@ -72,7 +78,7 @@ final class OrchestrationCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--planner must be compiler or code");
         }
         OrchestrationBenchmark.Settings settings = new OrchestrationBenchmark.Settings(runs,
-                Duration.ofSeconds(warmupSeconds), pacedRuns, pacedRate, commitIntervalMs, planner.equals("compiler"),
+                Duration.ofSeconds(warmupSeconds), pacedRuns, pacedRate, commitIntervalMs, partitions, planner.equals("compiler"),
                 Duration.ofMinutes(10));
         KafkaBaseline.Settings baselineSettings = new KafkaBaseline.Settings(baselineRecords, 200, 1);
         Map<String, Object> json = Bench.withBroker(bootstrapServers, err, servers -> {
@@ -107,11 +113,11 @@ final class OrchestrationCommand implements Callable<Integer> {
         json.put("targets", Map.of("steps_per_sec_at_least", TARGET_STEPS_PER_SEC,
                 "p99_overhead_ms_below", TARGET_P99_OVERHEAD_MS, "met", met));
         json.put("summary", String.format("orchestration: %,.0f steps/s (%d runs x %d steps at once); scheduling "
-                        + "overhead at %.0f steps/s p50 %.0f ms p99 %.0f ms; commit.interval.ms %d; kafka baseline "
+                        + "overhead at %.0f steps/s p50 %.0f ms p99 %.0f ms; commit.interval.ms %d, %d partitions; kafka baseline "
                         + "produce %,.0f records/s (ratio %.4f); targets (>= %.0f steps/s, p99 < %.0f ms) %s",
                 throughput.stepsPerSecond(), throughput.runs(), OrchestrationBenchmark.STEPS_PER_RUN,
                 paced == null ? 0 : paced.stepsPerSecond(), paced == null ? Double.NaN : paced.overheadMs().p50(), p99,
-                result.settings().commitIntervalMs(), baselineRate, ratio, TARGET_STEPS_PER_SEC,
+                result.settings().commitIntervalMs(), result.settings().partitions(), baselineRate, ratio, TARGET_STEPS_PER_SEC,
                 TARGET_P99_OVERHEAD_MS, met ? "met" : "NOT met"));
         return json;
     }

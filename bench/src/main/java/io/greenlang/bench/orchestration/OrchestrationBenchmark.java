@@ -51,6 +51,7 @@ import io.greenlang.streams.orchestrator.OrchestratorSettings;
 import io.greenlang.streams.orchestrator.RunOrchestratorApp;
 import io.greenlang.streams.orchestrator.RunPlanner;
 import io.greenlang.topics.TopicAdmin;
+import io.greenlang.topics.Topic;
 import io.greenlang.topics.TopicCatalog;
 
 /**
@@ -110,16 +111,19 @@ public final class OrchestrationBenchmark {
      * @param pacedRuns        runs of the latency phase, requested at {@code pacedRunsPerSecond}
      * @param pacedRunsPerSecond request rate of the latency phase
      * @param commitIntervalMs the orchestrator's {@code commit.interval.ms}
+     * @param partitions       partitions of each run topic (the catalog's {@link TopicCatalog#RUN_PARTITIONS} by
+     *                         default); a deployment sizes them to its stream threads
      * @param compilePlans     plan with the real compiler from {@link #PIPELINE} (else build the plan in code)
      * @param timeout          how long one phase may take at most
      */
     public record Settings(int runs, Duration warmup, int pacedRuns, double pacedRunsPerSecond, int commitIntervalMs,
-                           boolean compilePlans, Duration timeout) {
+                           int partitions, boolean compilePlans, Duration timeout) {
 
         /** Validates. */
         public Settings {
-            if (runs < 1 || pacedRuns < 0 || pacedRunsPerSecond <= 0 || commitIntervalMs < 1) {
-                throw new IllegalArgumentException("runs >= 1, paced runs >= 0, paced rate > 0, commit interval >= 1 ms");
+            if (runs < 1 || pacedRuns < 0 || pacedRunsPerSecond <= 0 || commitIntervalMs < 1 || partitions < 1) {
+                throw new IllegalArgumentException(
+                        "runs >= 1, paced runs >= 0, paced rate > 0, commit interval >= 1 ms, partitions >= 1");
             }
             Objects.requireNonNull(warmup, "warmup");
             Objects.requireNonNull(timeout, "timeout");
@@ -217,6 +221,7 @@ public final class OrchestrationBenchmark {
             }
             m.put("latency_phase", latency);
             m.put("commit_interval_ms", settings.commitIntervalMs());
+            m.put("partitions", settings.partitions());
             m.put("planner", settings.compilePlans() ? "PipelineCompiler" : "plan built in code");
             m.put("policy", "PolicyEngines.defaultOnly(ALLOW)");
             m.put("processing_guarantee", StreamsConfig.EXACTLY_ONCE_V2);
@@ -247,9 +252,13 @@ public final class OrchestrationBenchmark {
         Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(client)) {
             progress.report("creating topics " + prefix + "* ...");
-            new TopicAdmin(admin, Duration.ofSeconds(60)).apply(List.of(catalog.runRequests(), catalog.runCommands(),
-                    catalog.stepEvents(), catalog.stepCommands(), catalog.runEvents(), catalog.runState(),
-                    catalog.policyDecisions(), catalog.deadLetters()));
+            List<Topic<?, ?>> topics = new ArrayList<>();
+            for (Topic<?, ?> runTopic : List.of(catalog.runRequests(), catalog.runCommands(), catalog.stepEvents(),
+                    catalog.stepCommands(), catalog.runEvents(), catalog.runState(), catalog.policyDecisions())) {
+                topics.add(runTopic.toBuilder().partitions(settings.partitions()).build());
+            }
+            topics.add(catalog.deadLetters());
+            new TopicAdmin(admin, Duration.ofSeconds(60)).apply(topics);
             try {
                 return measure(settings, progress, catalog, stateDir, client, prefix);
             } finally {
