@@ -910,6 +910,13 @@ final class RunOrchestratorProcessor implements Processor<String, Object, String
         log.debug("run {}: {} -> {}", run.runId, from, to);
     }
 
+    /** The run's bound parameters as the strings a RunContext carries (numbers and booleans in JSON notation). */
+    private static Map<String, String> parameterStrings(RunRecord run) {
+        Map<String, String> strings = new LinkedHashMap<>();
+        run.parameters.forEach((name, value) -> strings.put(name, String.valueOf(value)));
+        return strings;
+    }
+
     private StepCommand stepCommand(Work w, RunRecord run, StepRecord step, StepAction action,
                                     Map<String, String> inputs) {
         return StepCommand.newBuilder()
@@ -924,6 +931,7 @@ final class RunOrchestratorProcessor implements Processor<String, Object, String
                 .setInputs(new LinkedHashMap<>(inputs))
                 .setTimeoutSeconds(step.timeoutSeconds > 0 ? step.timeoutSeconds : FALLBACK_TIMEOUT_SECONDS)
                 .setResources(Resources.newBuilder().setCpu(step.cpu).setMemory(step.memory).build())
+                .setParameters(parameterStrings(run))
                 .setIdempotencyKey(run.runId + "/" + step.name + "/" + step.attempt + "/"
                         + action.name().toLowerCase(Locale.ROOT))
                 .build();
