@@ -164,6 +164,16 @@ public final class GlConfig extends AbstractConfig {
     public static final String DEFAULT_CPU_LIMIT = "GL_DEFAULT_CPU_LIMIT";
     /** Memory limit per step when the pipeline sets none. */
     public static final String DEFAULT_MEMORY_LIMIT = "GL_DEFAULT_MEMORY_LIMIT";
+    /** Where the executor worker runs steps: local processes or Kubernetes Jobs. */
+    public static final String EXECUTOR = "GL_EXECUTOR";
+    /** Command line the local executor runs for a step that names no command. */
+    public static final String AGENT_COMMAND = "GL_AGENT_COMMAND";
+    /** Image of a step Job when the step names none. */
+    public static final String AGENT_IMAGE = "GL_AGENT_IMAGE";
+    /** Directory where the executor worker keeps what it launched. */
+    public static final String WORKER_STATE_DIR = "GL_WORKER_STATE_DIR";
+    /** Seconds between heartbeats of a running step. */
+    public static final String STEP_HEARTBEAT_SECONDS = "GL_STEP_HEARTBEAT_SECONDS";
 
     // ---- Observability
     /** Port of {@code /metrics}. */
@@ -330,6 +340,32 @@ public final class GlConfig extends AbstractConfig {
         def.define(DEFAULT_MEMORY_LIMIT, Type.STRING, "2Gi", ConfigValidators.memoryQuantity(), Importance.MEDIUM,
                 "Memory limit of a step when the pipeline sets none (Kubernetes quantity).",
                 GROUP_EXECUTION, ++order, Width.SHORT, "Default memory limit");
+        def.define(EXECUTOR, Type.STRING, "local", ValidString.in("local", "kubernetes"), Importance.HIGH,
+                "Where executor-worker runs each step attempt: local (a child process of the worker, the embedded "
+                        + "default) or kubernetes (one Job per attempt in GL_K8S_NAMESPACE). Not in the runbook, "
+                        + "whose deployment always uses Kubernetes.",
+                GROUP_EXECUTION, ++order, Width.SHORT, "Executor");
+        def.define(AGENT_COMMAND, Type.LIST, "", Importance.MEDIUM,
+                "Comma-separated command line the local executor runs for a step whose pipeline names no "
+                        + "command; the agent id is appended as the last argument and set as GL_AGENT_ID. Empty: "
+                        + "the worker's own Java runtime and class path with main class "
+                        + "io.greenlang.agents.AgentMain (the reference agents, as in gl local up).",
+                GROUP_EXECUTION, ++order, Width.LONG, "Local agent command");
+        def.define(AGENT_IMAGE, Type.STRING, "ghcr.io/greenlang/greenlang-agents:0.1.0", new NonEmptyString(),
+                Importance.MEDIUM,
+                "Container image of a step Job whose pipeline names no image (the reference agents image built "
+                        + "from agents/Dockerfile); the agent id is its argument.",
+                GROUP_EXECUTION, ++order, Width.LONG, "Default agent image");
+        def.define(WORKER_STATE_DIR, Type.STRING, "/var/lib/greenlang/worker", new NonEmptyString(),
+                Importance.MEDIUM,
+                "Directory where executor-worker records each attempt it launched (process id, exit code, what it "
+                        + "reported), so that after a restart it re-attaches to running steps instead of launching "
+                        + "them twice. Must survive a restart of the worker (a volume, not the container's "
+                        + "file system).",
+                GROUP_EXECUTION, ++order, Width.LONG, "Worker state directory");
+        def.define(STEP_HEARTBEAT_SECONDS, Type.INT, 5, Range.between(1, 3600), Importance.LOW,
+                "Seconds between HEARTBEAT events of a running step attempt on gl.step.events.",
+                GROUP_EXECUTION, ++order, Width.SHORT, "Step heartbeat interval (s)");
 
         // Observability
         order = 0;
@@ -856,6 +892,31 @@ public final class GlConfig extends AbstractConfig {
     /** {@link #DEFAULT_MEMORY_LIMIT}, a Kubernetes quantity such as {@code 2Gi}. */
     public String defaultMemoryLimit() {
         return getString(DEFAULT_MEMORY_LIMIT);
+    }
+
+    /** {@link #EXECUTOR}: {@code local} or {@code kubernetes}. */
+    public String executor() {
+        return getString(EXECUTOR);
+    }
+
+    /** {@link #AGENT_COMMAND}; empty for the built-in default. */
+    public List<String> agentCommand() {
+        return getList(AGENT_COMMAND).stream().filter(s -> !s.isBlank()).toList();
+    }
+
+    /** {@link #AGENT_IMAGE}. */
+    public String agentImage() {
+        return getString(AGENT_IMAGE);
+    }
+
+    /** {@link #WORKER_STATE_DIR}. */
+    public Path workerStateDir() {
+        return Path.of(getString(WORKER_STATE_DIR));
+    }
+
+    /** {@link #STEP_HEARTBEAT_SECONDS}. */
+    public Duration stepHeartbeatInterval() {
+        return Duration.ofSeconds(getInt(STEP_HEARTBEAT_SECONDS));
     }
 
     /** {@link #METRICS_PORT}; 0 means any free port. */
