@@ -62,6 +62,10 @@ public final class GlMetrics {
     /** Steps waiting to start. */
     public static final MetricDefinition QUEUE_DEPTH = new MetricDefinition("gl_queue_depth", GAUGE, "steps",
             List.of(), "Steps ready to run but not yet started (alert QueueBacklogHigh above 500).", List.of());
+    /** Step attempts running on executor workers. */
+    public static final MetricDefinition ACTIVE_STEPS = new MetricDefinition("gl_active_steps", GAUGE, "steps",
+            List.of(), "Step attempts an executor worker is running now (at most GL_MAX_PARALLEL_STEPS per "
+                    + "worker). Not in the runbook.", List.of());
     /** Runs in progress. */
     public static final MetricDefinition ACTIVE_RUNS = new MetricDefinition("gl_active_runs", GAUGE, "runs",
             List.of(), "Runs currently executing.", List.of());
@@ -99,7 +103,7 @@ public final class GlMetrics {
 
     /** Every catalogued metric, in documentation order. */
     public static final List<MetricDefinition> ALL = List.of(RUN_COMPLETED, STEP_COMPLETED, STEP_DURATION,
-            QUEUE_DEPTH, ACTIVE_RUNS, POLICY_EVALUATION, POLICY_VIOLATIONS, AUDIT_CHAIN_VALID, K8S_JOB_FAILURES,
+            QUEUE_DEPTH, ACTIVE_RUNS, ACTIVE_STEPS, POLICY_EVALUATION, POLICY_VIOLATIONS, AUDIT_CHAIN_VALID, K8S_JOB_FAILURES,
             S3_REQUESTS, S3_ERRORS, ERRORS);
 
     /** The tag every meter of a service carries. */
