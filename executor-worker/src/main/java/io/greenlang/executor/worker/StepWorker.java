@@ -39,6 +39,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import io.greenlang.events.common.DeadLetter;
+import io.greenlang.common.kafka.DeadLetterEvents;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.LogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,6 +131,8 @@ public final class StepWorker implements AutoCloseable {
     private final ResultVerifier verifier;
     private final StepEvents events;
     private final Producer<String, StepEvent> producer;
+    private final Producer<byte[], byte[]> deadLetterProducer;
+    private final Topic<byte[], DeadLetter> deadLetters;
     private final EventSender sender;
     private final WorkerMetrics metrics;
     private final ExecutorService io;
@@ -171,6 +178,9 @@ public final class StepWorker implements AutoCloseable {
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         this.producer = new KafkaProducer<>(producerProps, eventTopic.keySerde().serializer(),
                 eventTopic.valueSerde().serializer());
+        this.deadLetters = catalog.deadLetters();
+        this.deadLetterProducer = new KafkaProducer<>(producerProps, new ByteArraySerializer(),
+                new ByteArraySerializer());
         this.verifier = new ResultVerifier(store);
         this.events = new StepEvents(settings.service(), settings.instance());
         this.metrics = new WorkerMetrics(meters, inFlight);
@@ -281,6 +291,7 @@ public final class StepWorker implements AutoCloseable {
         sender.close();
         timer.shutdownNow();
         producer.close(CLOSE_TIMEOUT);
+        deadLetterProducer.close(CLOSE_TIMEOUT);
         log.info("Executor worker {} stopped with {} step(s) still running", settings.instance(), inFlight.size());
     }
 
@@ -308,13 +319,42 @@ public final class StepWorker implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes an undecodable command to {@code gl.dlq} and waits for the broker's acknowledgement, so that the
+     * command is skipped only once its bytes are kept.
+     *
+     * @return true when the dead letter is durable
+     */
+    private boolean deadLetter(RecordDeserializationException e) {
+        TopicPartition tp = e.topicPartition();
+        DeadLetter letter = DeadLetterEvents.of(settings.service(), settings.instance(),
+                DeadLetterEvents.bytes(e.keyBuffer()), DeadLetterEvents.bytes(e.valueBuffer()), tp.topic(),
+                tp.partition(), e.offset(), DeadLetterEvents.DESERIALIZATION_FAILED, e, "step-commands", null);
+        try {
+            deadLetterProducer.send(new ProducerRecord<>(deadLetters.name(), letter.getOriginalKey() == null ? null
+                    : DeadLetterEvents.bytes(letter.getOriginalKey()),
+                    deadLetters.valueSerde().serializer().serialize(deadLetters.name(), letter))).get();
+            log.error("Undecodable command at {} offset {} written to {} and skipped: {}", tp, e.offset(),
+                    deadLetters.name(), e.getMessage());
+            return true;
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException failed) {
+            log.warn("Could not write the undecodable command at {} offset {} to {} (retrying): {}", tp, e.offset(),
+                    deadLetters.name(), failed.getCause().getMessage());
+            return false;
+        }
+    }
+
     private void receive(KafkaConsumer<String, StepCommand> consumer) {
         ConsumerRecords<String, StepCommand> records;
         try {
             records = consumer.poll(POLL_TIMEOUT);
         } catch (RecordDeserializationException e) {
-            log.error("Skipping the undecodable command at {} offset {}: {}", e.topicPartition(), e.offset(),
-                    e.getMessage());
+            if (!deadLetter(e)) {
+                return; // not recorded yet: the next poll meets the same record again
+            }
             PartitionCommands partition = partitions.get(e.topicPartition());
             if (partition != null) {
                 partition.received(e.offset());

@@ -1,5 +1,14 @@
 package io.greenlang.executor.worker;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import io.greenlang.events.common.DeadLetter;
+import io.greenlang.common.kafka.DeadLetterEvents;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import static io.greenlang.executor.worker.WorkerHarness.TIMEOUT;
 import static io.greenlang.executor.worker.WorkerHarness.cancelOf;
 import static io.greenlang.executor.worker.WorkerHarness.start;
@@ -178,6 +187,35 @@ class StepWorkerIT {
         assertThat(shared.events("run-redelivered")).extracting(StepEvent::getKind)
                 .containsSubsequence(StepEventKind.STARTED, StepEventKind.STARTED, StepEventKind.SUCCEEDED,
                         StepEventKind.STARTED, StepEventKind.SUCCEEDED);
+    }
+
+    @Test
+    void shouldWriteAnUndecodableCommandToTheDeadLetterTopicAndGoOnWithTheNextCommand(TestInfra infra) {
+        String commands = shared.catalog.stepCommands().name();
+        String dlq = shared.catalog.deadLetters().name();
+        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(infra.producerProperties(),
+                new ByteArraySerializer(), new ByteArraySerializer());
+             KafkaConsumer<byte[], DeadLetter> letters = new KafkaConsumer<>(infra.consumerProperties("dlq-reader"),
+                     new ByteArrayDeserializer(), shared.catalog.deadLetters().valueSerde().deserializer())) {
+            // same key as the next command: same partition, so the worker must get past the poison record
+            raw.send(new ProducerRecord<>(commands, "run-poison".getBytes(StandardCharsets.UTF_8),
+                    "not an avro step command".getBytes(StandardCharsets.UTF_8)));
+            raw.flush();
+            shared.send(start("run-poison", "after", Behaviour.SUCCEED, Map.of(), 60));
+
+            shared.awaitEvent("run-poison", "after", StepEventKind.SUCCEEDED);
+            letters.subscribe(List.of(dlq));
+            List<DeadLetter> received = new ArrayList<>();
+            await().atMost(TIMEOUT).until(() -> {
+                letters.poll(Duration.ofMillis(200)).forEach(r -> received.add(r.value()));
+                return !received.isEmpty();
+            });
+            DeadLetter letter = received.get(0);
+            assertThat(letter.getTopic()).isEqualTo(commands);
+            assertThat(letter.getErrorCode()).isEqualTo(DeadLetterEvents.DESERIALIZATION_FAILED);
+            assertThat(StandardCharsets.UTF_8.decode(letter.getOriginalValue()).toString())
+                    .isEqualTo("not an avro step command");
+        }
     }
 
     @Test

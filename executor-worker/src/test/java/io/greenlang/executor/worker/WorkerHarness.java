@@ -61,7 +61,8 @@ final class WorkerHarness implements AutoCloseable {
         this.infra = infra;
         this.prefix = infra.topicPrefix() + name + "-";
         this.catalog = TopicCatalog.withPrefix(prefix);
-        new TopicAdmin(infra.adminClient(), TIMEOUT).apply(List.of(catalog.stepCommands(), catalog.stepEvents()));
+        new TopicAdmin(infra.adminClient(), TIMEOUT).apply(List.of(catalog.stepCommands(), catalog.stepEvents(),
+                catalog.deadLetters()));
         this.commands = new KafkaProducer<>(infra.producerProperties(), catalog.stepCommands().keySerde().serializer(),
                 catalog.stepCommands().valueSerde().serializer());
         this.consumer = new KafkaConsumer<>(infra.consumerProperties(name + "-events"),

@@ -1,10 +1,6 @@
 package io.greenlang.streams.errors;
 
-import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.util.Map;
-import java.util.Objects;
-import java.util.UUID;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -12,9 +8,9 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsConfig;
 
+import io.greenlang.common.kafka.DeadLetterEvents;
 import io.greenlang.events.common.DeadLetter;
 import io.greenlang.events.common.EventMeta;
-import io.greenlang.events.common.Producer;
 import io.greenlang.topics.Topic;
 import io.greenlang.topics.TopicCatalog;
 
@@ -36,13 +32,12 @@ public final class DeadLetters {
     /** Streams config key: an optional {@link DeadLetterListener} instance told about every dead letter. */
     public static final String LISTENER_CONFIG = "greenlang.dlq.listener";
     /** {@code DeadLetter.error_code} of a record whose bytes could not be decoded. */
-    public static final String DESERIALIZATION_FAILED = "DESERIALIZATION_FAILED";
+    public static final String DESERIALIZATION_FAILED = DeadLetterEvents.DESERIALIZATION_FAILED;
     /** {@code DeadLetter.error_code} of a record that made a processor throw. */
-    public static final String PROCESSING_FAILED = "PROCESSING_FAILED";
+    public static final String PROCESSING_FAILED = DeadLetterEvents.PROCESSING_FAILED;
     /** Tenant written in the envelope when the failed record's tenant cannot be known. */
-    public static final String UNKNOWN_TENANT = "unknown";
+    public static final String UNKNOWN_TENANT = DeadLetterEvents.UNKNOWN_TENANT;
 
-    private static final int MAX_MESSAGE_LENGTH = 4_000;
     private static final String SERVICE = "streams-app";
 
     private final String topic;
@@ -107,24 +102,8 @@ public final class DeadLetters {
      */
     ProducerRecord<byte[], byte[]> record(byte[] key, byte[] value, String sourceTopic, int partition, long offset,
                                           String errorCode, Exception error, String processor, String tenant) {
-        Instant now = Instant.now();
-        DeadLetter letter = DeadLetter.newBuilder()
-                .setMeta(EventMeta.newBuilder()
-                        .setEventId(UUID.randomUUID().toString())
-                        .setOccurredAt(now)
-                        .setTenantId(tenant == null ? UNKNOWN_TENANT : tenant)
-                        .setProducer(Producer.newBuilder().setService(SERVICE).setInstance(applicationId).build())
-                        .build())
-                .setOriginalKey(key == null ? null : ByteBuffer.wrap(key))
-                .setOriginalValue(value == null ? null : ByteBuffer.wrap(value))
-                .setTopic(sourceTopic == null ? "unknown" : sourceTopic)
-                .setPartition(partition)
-                .setOffset(offset)
-                .setErrorCode(errorCode)
-                .setErrorMessage(describe(error))
-                .setFailedAt(now)
-                .setProcessor(applicationId + (processor == null ? "" : "/" + processor))
-                .build();
+        DeadLetter letter = DeadLetterEvents.of(SERVICE, applicationId, key, value, sourceTopic, partition, offset,
+                errorCode, error, applicationId + (processor == null ? "" : "/" + processor), tenant);
         if (listener != null) {
             listener.deadLettered(letter);
         }
@@ -142,17 +121,6 @@ public final class DeadLetters {
 
     /** The exception chain in one line: each type and message, outermost first, capped in length. */
     static String describe(Throwable error) {
-        Objects.requireNonNull(error, "error");
-        StringBuilder text = new StringBuilder();
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (text.length() > 0) {
-                text.append(" <- caused by ");
-            }
-            text.append(t.getClass().getName()).append(": ").append(t.getMessage());
-            if (text.length() > MAX_MESSAGE_LENGTH) {
-                return text.substring(0, MAX_MESSAGE_LENGTH) + "...";
-            }
-        }
-        return text.toString();
+        return DeadLetterEvents.describe(error);
     }
 }
