@@ -38,8 +38,8 @@ import io.greenlang.topics.TopicCatalog;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Start the platform on embedded servers, send one event of each kind through its topic and "
-                + "read it back, run a sample pipeline through the orchestrator (with a simulated executor), print "
-                + "what happened, and stop.")
+                + "read it back, run a sample pipeline through the orchestrator and the executor worker (reference "
+                + "agents as local processes, artifacts in S3), print what happened, and stop.")
 final class DemoCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
         try (LocalPlatform platform = LocalPlatform.start(
                 LocalStack.builder(dir).deleteDataOnClose(scratch), dir, out)) {
             String servers = platform.stack().kafkaBootstrapServers();
-            runSucceeded = RunDemo.run(servers, dir.resolve("streams-state"), out);
+            runSucceeded = RunDemo.run(platform.stack(), dir, out);
             failures = roundTripEveryEvent(servers, out);
         }
         if (failures > 0) {
@@ -69,11 +69,13 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (!runSucceeded) {
             spec.commandLine().getErr().println("demo: the sample run did not succeed; its transitions are above. "
-                    + "Fix: run with GL_LOG_LEVEL=DEBUG to see the orchestrator's log.");
+                    + "Fix: run with GL_LOG_LEVEL=DEBUG to see the orchestrator's and the worker's log, "
+                    + "and read the failed step's logs.txt among the S3 keys above.");
             return 1;
         }
         out.println("Demo complete: every event kind went through Kafka intact, and the sample pipeline ran through "
-                + "the orchestrator (policy, dispatch, a retried transient failure, success).");
+                + "the orchestrator and the executor worker (policy, dispatch, three reference agents, results "
+                + "verified).");
         return 0;
     }
 

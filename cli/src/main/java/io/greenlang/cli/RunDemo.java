@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,14 +27,20 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import io.greenlang.common.config.GlConfig;
 import io.greenlang.common.config.PolicyAction;
-import io.greenlang.common.error.ErrorCode;
 import io.greenlang.events.common.EventMeta;
 import io.greenlang.events.common.Producer;
 import io.greenlang.events.policy.PolicyDecision;
 import io.greenlang.events.run.RunEvent;
 import io.greenlang.events.run.RunRequested;
-import io.greenlang.executor.sim.SimulatedBehavior;
-import io.greenlang.executor.sim.SimulatedExecutor;
+import io.greenlang.common.artifact.ArtifactLayout;
+import io.greenlang.common.artifact.ArtifactStore;
+import io.greenlang.common.artifact.S3Location;
+import io.greenlang.common.json.CanonicalJson;
+import io.greenlang.common.metrics.GlMeters;
+import io.greenlang.executor.local.LocalProcessExecutor;
+import io.greenlang.executor.worker.StepWorker;
+import io.greenlang.localstack.LocalStack;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.greenlang.pipeline.PipelineCompiler;
 import io.greenlang.pipeline.policy.PolicyEngine;
 import io.greenlang.pipeline.policy.PolicyRuleSet;
@@ -45,16 +52,19 @@ import io.greenlang.topics.Topic;
 import io.greenlang.topics.TopicCatalog;
 
 /**
- * The run part of {@code gl demo}: starts the run orchestrator and a simulated executor on the local stack,
- * submits the sample pipeline by producing a RunRequested (the API comes later), and prints every policy
- * decision and run/step transition as it appears on the topics, until the run ends.
+ * The run part of {@code gl demo}: starts the run orchestrator and the executor worker (local-process executor)
+ * on the local stack, submits the sample pipeline by producing a RunRequested (the API comes later), prints every
+ * policy decision and run/step transition as it appears on the topics until the run ends, then the S3 keys the
+ * run wrote and the last step's {@code result.json}.
  *
- * <p>The executor here is the simulator (it answers each step after a short delay, and fails one step once with
- * a transient error to show a retry); it is never the production executor.
+ * <p>Each step runs a reference agent ({@code io.greenlang.agents.AgentMain}) as a child process of this JVM, with
+ * this JVM's class path: the same worker, executor and agents a deployment runs.
  */
 final class RunDemo {
 
-    static final String PIPELINE_RESOURCE = "/demo/emissions-report.yaml";
+    static final String PIPELINE_RESOURCE = "/demo/plant-emissions.yaml";
+    static final String PIPELINE_NAME = "plant-emissions";
+    static final String LAST_STEP = "efficiency";
     static final String TENANT = "demo-tenant";
 
     private static final String RULES = """
@@ -84,37 +94,74 @@ final class RunDemo {
     }
 
     /** Runs the sample pipeline end to end; returns whether it SUCCEEDED. */
-    static boolean run(String bootstrapServers, Path stateDirectory, PrintWriter out) throws InterruptedException {
-        GlConfig config = GlConfig.load(Map.of(
-                GlConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers,
-                GlConfig.SERVICE_NAME, "gl-demo",
-                GlConfig.ENVIRONMENT, "development"), Optional.empty());
+    static boolean run(LocalStack stack, Path dataDirectory, PrintWriter out) throws InterruptedException {
+        String bootstrapServers = stack.kafkaBootstrapServers();
+        Map<String, String> env = new HashMap<>();
+        env.put(GlConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
+        env.put(GlConfig.SERVICE_NAME, "gl-demo");
+        env.put(GlConfig.ENVIRONMENT, "development");
+        env.put(GlConfig.S3_ENDPOINT, stack.s3Endpoint().toString());
+        env.put(GlConfig.S3_REGION, stack.s3Region());
+        env.put(GlConfig.S3_ACCESS_KEY_ID, stack.s3AccessKey());
+        env.put(GlConfig.S3_SECRET_ACCESS_KEY, stack.s3SecretKey());
+        env.put(GlConfig.S3_BUCKET, stack.bucketName());
+        env.put(GlConfig.S3_USE_SSL, "false");
+        env.put(GlConfig.WORKER_STATE_DIR, dataDirectory.resolve("worker").toString());
+        env.put(GlConfig.STEP_HEARTBEAT_SECONDS, "2");
+        GlConfig config = GlConfig.load(env, Optional.empty());
         TopicCatalog catalog = TopicCatalog.standard();
         PolicyEngine policy = new YamlPolicyEngine(PolicyRuleSet.parse(RULES, "demo rules"), PolicyAction.DENY, true);
         String pipeline = resource(PIPELINE_RESOURCE);
+        GlMeters meters = new GlMeters(new SimpleMeterRegistry());
 
         long t0 = System.nanoTime();
-        LocalPlatform.step(out, "Starting the run orchestrator (Kafka Streams, exactly-once) and a simulated executor ...");
+        LocalPlatform.step(out, "Starting the run orchestrator (Kafka Streams, exactly-once) and the executor worker "
+                + "(local processes) ...");
         try (RunOrchestratorApp orchestrator = RunOrchestratorApp.create(config, catalog,
-                RunPlanner.compiling(new PipelineCompiler(config)), policy, stateDirectory,
+                RunPlanner.compiling(new PipelineCompiler(config)), policy, dataDirectory.resolve("streams-state"),
                 OrchestratorMetrics.unregistered());
-             SimulatedExecutor executor = SimulatedExecutor.create(config, catalog,
-                     SimulatedBehavior.fixedDelay(Duration.ofMillis(150)).failing("scope2", ErrorCode.NETWORK_TIMEOUT));
+             ArtifactStore store = ArtifactStore.fromConfig(config, meters);
+             LocalProcessExecutor executor = LocalProcessExecutor.fromConfig(config);
+             StepWorker worker = StepWorker.create(config, catalog, StepWorker.DEFAULT_GROUP, executor, store, meters);
              KafkaConsumer<byte[], byte[]> watcher = watcher(bootstrapServers, catalog)) {
             orchestrator.start();
+            worker.start();
             if (!orchestrator.awaitRunning(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("the run orchestrator did not reach RUNNING within 60 s (state "
                         + orchestrator.state() + ")");
             }
-            executor.start();
             LocalPlatform.done(out, t0);
 
             String runId = UUID.randomUUID().toString();
-            LocalPlatform.step(out, "Submitting pipeline 'emissions-report' (4 steps, a diamond) as run " + runId
-                    + " ...");
+            LocalPlatform.step(out, "Submitting pipeline '" + PIPELINE_NAME + "' (load -> emissions -> efficiency, "
+                    + "reference agents) as run " + runId + " ...");
             submit(bootstrapServers, catalog, runId, pipeline);
-            return follow(watcher, catalog, runId, out);
+            boolean succeeded = follow(watcher, catalog, runId, out);
+            printArtifacts(store, config.s3Bucket(), runId, out);
+            return succeeded;
         }
+    }
+
+    /** The S3 keys the run wrote, and the last step's result.json. */
+    private static void printArtifacts(ArtifactStore store, String bucket, String runId, PrintWriter out) {
+        S3Location runFolder = new S3Location(bucket, TENANT + "/runs/" + runId + "/");
+        out.println();
+        out.println("S3 keys written by the run, under " + runFolder + ":");
+        for (ArtifactStore.StoredObject object : store.list(runFolder)) {
+            out.printf("  %-44s %,8d B%n", object.location().key().substring(runFolder.key().length()),
+                    object.size());
+        }
+        store.list(runFolder).stream()
+                .map(o -> o.location().key())
+                .filter(key -> key.contains("/steps/" + LAST_STEP + ".") && key.endsWith("/" + ArtifactLayout.RESULT_FILE))
+                .reduce((first, second) -> second)
+                .ifPresent(key -> {
+                    out.println();
+                    out.println("result.json of step '" + LAST_STEP + "' (" + new S3Location(bucket, key) + "):");
+                    out.println(CanonicalJson.parse(new String(store.get(new S3Location(bucket, key)),
+                            StandardCharsets.UTF_8)).toPrettyString());
+                });
+        out.flush();
     }
 
     private static KafkaConsumer<byte[], byte[]> watcher(String bootstrapServers, TopicCatalog catalog) {
@@ -143,12 +190,12 @@ final class RunDemo {
                         .setProducer(Producer.newBuilder().setService("gl-demo").setInstance("cli").build())
                         .build())
                 .setRunId(runId)
-                .setPipelineName("emissions-report")
+                .setPipelineName(PIPELINE_NAME)
                 .setPipelineNamespace("demo")
                 .setPipelineYaml(pipeline)
-                .setParameters(Map.of("year", "2025", "region", "eu-west"))
+                .setParameters(Map.of("year", "2025"))
                 .setIdempotencyKey("demo-" + runId)
-                .setLabels(Map.of("team", "carbon-accounting"))
+                .setLabels(Map.of("team", "process-heat"))
                 .setRequestedBy("gl demo")
                 .build();
         Topic<String, RunRequested> topic = catalog.runRequests();
