@@ -36,6 +36,7 @@ class GlMetricsTest {
         meters.timer(GlMetrics.STEP_DURATION, "GL-002").record(Duration.ofSeconds(42));
         meters.gauge(GlMetrics.QUEUE_DEPTH).set(7);
         meters.gauge(GlMetrics.ACTIVE_RUNS).set(3);
+        meters.gauge(GlMetrics.ACTIVE_STEPS).set(2);
         meters.timer(GlMetrics.POLICY_EVALUATION, "yaml").record(Duration.ofMillis(3));
         meters.counter(GlMetrics.POLICY_VIOLATIONS, "yaml", "tenant-a").increment();
         meters.gauge(GlMetrics.AUDIT_CHAIN_VALID).set(1);
@@ -56,6 +57,7 @@ class GlMetricsTest {
                 .contains("gl_step_duration_seconds_count{agent_id=\"GL-002\",service=\"test-service\"} 1")
                 .contains("gl_policy_evaluation_seconds_bucket{engine=\"yaml\",service=\"test-service\",le=\"0.005\"} 1")
                 .contains("gl_queue_depth{service=\"test-service\"} 7.0")
+                .contains("gl_active_steps{service=\"test-service\"} 2.0")
                 .contains("gl_audit_chain_valid{service=\"test-service\"} 1.0")
                 .contains("gl_errors_total{error_class=\"RESOURCE\",error_code=\"GL-E-K8S-JOB-OOM\",service=\"test-service\"} 1.0")
                 .doesNotContain("gl_run_completed_total_total")
