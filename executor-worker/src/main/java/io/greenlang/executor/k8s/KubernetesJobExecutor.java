@@ -51,6 +51,7 @@ import io.greenlang.common.metrics.GlMeters;
 import io.greenlang.common.metrics.GlMetrics;
 import io.greenlang.executor.AttemptId;
 import io.greenlang.executor.Execution;
+import io.greenlang.executor.ExecutionHandle;
 import io.greenlang.executor.ExecutionOutcome;
 import io.greenlang.executor.StepExecutor;
 import io.greenlang.executor.StepLaunch;
@@ -281,14 +282,14 @@ public final class KubernetesJobExecutor implements StepExecutor {
         String name = K8sJobNames.jobName(id);
         Attempt known = attempts.get(name);
         if (known != null) {
-            return new Handle(known, true);
+            return handle(known, true);
         }
         Job job = K8sJobTemplate.build(launch, settings);
         for (int tries = 0; tries < 2; tries++) {
             try {
                 Job created = jobs().resource(job).create();
                 log.info("{}: created Job {}/{}", id, settings.namespace(), name);
-                return new Handle(register(id, name, launchedAt(created)), false);
+                return handle(register(id, name, launchedAt(created)), false);
             } catch (KubernetesClientException e) {
                 if (!K8sErrors.isConflict(e)) {
                     GreenLangException failure = K8sErrors.toGreenLang(e, "create Job " + name, name);
@@ -302,7 +303,7 @@ public final class KubernetesJobExecutor implements StepExecutor {
             if (existing != null) {
                 requireSameAttempt(existing, id);
                 log.info("{}: adopted the existing Job {}/{}", id, settings.namespace(), name);
-                return new Handle(register(id, name, launchedAt(existing)), true);
+                return handle(register(id, name, launchedAt(existing)), true);
             }
             // deleted between the conflict and the read (its TTL ran out): create it again
         }
@@ -333,7 +334,7 @@ public final class KubernetesJobExecutor implements StepExecutor {
                         settings.namespace(), name, LABEL_APP, APP);
                 continue;
             }
-            recovered.add(new Handle(register(id, name, launchedAt(job)), true));
+            recovered.add(handle(register(id, name, launchedAt(job)), true));
         }
         log.info("Recovered {} unreported attempt(s) in namespace {}", recovered.size(), settings.namespace());
         return recovered;
@@ -705,47 +706,10 @@ public final class KubernetesJobExecutor implements StepExecutor {
         }
     }
 
-    /** What a caller of launch or recover holds; its outcome future is a copy, so callers cannot complete ours. */
-    private final class Handle implements Execution {
-        private final Attempt attempt;
-        private final boolean adopted;
-        private final CompletableFuture<ExecutionOutcome> outcome;
-
-        Handle(Attempt attempt, boolean adopted) {
-            this.attempt = attempt;
-            this.adopted = adopted;
-            this.outcome = attempt.outcome.copy();
-        }
-
-        @Override
-        public AttemptId id() {
-            return attempt.id;
-        }
-
-        @Override
-        public Instant launchedAt() {
-            return attempt.launchedAt;
-        }
-
-        @Override
-        public boolean adopted() {
-            return adopted;
-        }
-
-        @Override
-        public CompletableFuture<ExecutionOutcome> outcome() {
-            return outcome;
-        }
-
-        @Override
-        public String logs() {
-            return logsOf(attempt);
-        }
-
-        @Override
-        public String toString() {
-            return "Execution[" + attempt.id + ", job " + attempt.jobName + (adopted ? ", adopted" : "") + "]";
-        }
+    /** What a caller of launch or recover holds. */
+    private Execution handle(Attempt attempt, boolean adopted) {
+        return new ExecutionHandle(attempt.id, attempt.launchedAt, adopted, attempt.outcome, () -> logsOf(attempt),
+                "job " + attempt.jobName);
     }
 
     /** Hands every change of a Job or pod to the evaluator thread, keyed by the Job's name. */

@@ -38,6 +38,7 @@ import io.greenlang.common.error.ErrorCode;
 import io.greenlang.common.error.GreenLangException;
 import io.greenlang.executor.AttemptId;
 import io.greenlang.executor.Execution;
+import io.greenlang.executor.ExecutionHandle;
 import io.greenlang.executor.ExecutionOutcome;
 import io.greenlang.executor.StepExecutor;
 import io.greenlang.executor.StepLaunch;
@@ -669,50 +670,8 @@ public final class LocalProcessExecutor implements StepExecutor {
         }
 
         Execution view(boolean adopted) {
-            return new LocalExecution(this, adopted);
-        }
-    }
-
-    /** A handle on a tracked attempt; its outcome is a copy, so a caller completing it changes nothing here. */
-    private static final class LocalExecution implements Execution {
-        private final Tracked tracked;
-        private final boolean adopted;
-        private final CompletableFuture<ExecutionOutcome> outcome;
-
-        LocalExecution(Tracked tracked, boolean adopted) {
-            this.tracked = tracked;
-            this.adopted = adopted;
-            this.outcome = tracked.outcome.copy();
-        }
-
-        @Override
-        public AttemptId id() {
-            return tracked.id;
-        }
-
-        @Override
-        public Instant launchedAt() {
-            return tracked.record.launchedAtInstant();
-        }
-
-        @Override
-        public boolean adopted() {
-            return adopted;
-        }
-
-        @Override
-        public CompletableFuture<ExecutionOutcome> outcome() {
-            return outcome;
-        }
-
-        @Override
-        public String logs() {
-            return tracked.folder.logsTail(MAX_LOG_BYTES);
-        }
-
-        @Override
-        public String toString() {
-            return "LocalExecution[" + tracked.id + (adopted ? ", adopted" : "") + "]";
+            return new ExecutionHandle(id, record.launchedAtInstant(), adopted, outcome,
+                    () -> folder.logsTail(MAX_LOG_BYTES), "local process");
         }
     }
 }
