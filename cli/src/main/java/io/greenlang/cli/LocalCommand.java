@@ -1,6 +1,9 @@
 package io.greenlang.cli;
 
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -8,7 +11,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import io.greenlang.common.config.GlConfig;
+import io.greenlang.common.config.PolicyAction;
 import io.greenlang.localstack.LocalStack;
+import io.greenlang.pipeline.policy.PolicyEngines;
 
 /** {@code gl local}: the platform on embedded real servers on this machine. */
 @Command(name = "local", mixinStandardHelpOptions = true,
@@ -28,7 +34,11 @@ final class LocalCommand implements Runnable {
     @Command(name = "up", mixinStandardHelpOptions = true,
             description = {
                     "Start Kafka (KRaft), PostgreSQL 17 and an S3 server in this JVM, apply the topic catalog, create "
-                            + "the bucket and the database, print the endpoints, and run until Ctrl-C.",
+                            + "the bucket and the database, start the run orchestrator and the executor worker "
+                            + "(local processes), print the endpoints, and run until Ctrl-C.",
+                    "GL_* settings in the environment apply (GL_POLICY_*, GL_YAML_RULES_*, GL_MAX_PARALLEL_STEPS, "
+                            + "...); unless set there, policy allows every run (no rules) and the environment is "
+                            + "development.",
                     "Ports default to the ones used last time with the same data directory (free ones the first "
                             + "time), so URLs stay stable across restarts."})
     static final class Up implements Callable<Integer> {
@@ -58,21 +68,46 @@ final class LocalCommand implements Runnable {
             LocalStack.Builder builder = LocalStack.builder(dataDirectory)
                     .kafkaPort(kafkaPort).postgresPort(postgresPort).s3Port(s3Port);
             LocalPlatform platform = LocalPlatform.start(builder, dataDirectory, out);
+            LocalServices services;
+            try {
+                GlConfig config = GlConfig.load(environment(System.getenv(), platform), Optional.empty());
+                services = LocalServices.start(config, PolicyEngines.fromConfig(config), dataDirectory, out);
+            } catch (RuntimeException | InterruptedException e) {
+                platform.close();
+                throw e;
+            }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
+                    services.close();
                     platform.close();
                 } finally {
                     stopped.countDown();
                 }
             }, "gl-local-shutdown"));
             out.println();
-            out.println("GreenLang local platform is ready.");
+            out.println("GreenLang local platform is ready: run orchestrator and executor worker running.");
             platform.printEndpoints();
             out.println("Press Ctrl-C to stop.");
             out.flush();
             stopped.await();
             return 0;
+        }
+
+        /** The user's GL_* settings, local defaults where they set nothing, and the stack's endpoints over both. */
+        private Map<String, String> environment(Map<String, String> userEnvironment, LocalPlatform platform) {
+            Map<String, String> env = new HashMap<>();
+            userEnvironment.forEach((key, value) -> {
+                if (key.startsWith(GlConfig.PREFIX)) {
+                    env.put(key, value);
+                }
+            });
+            env.putIfAbsent(GlConfig.SERVICE_NAME, "gl-local");
+            env.putIfAbsent(GlConfig.ENVIRONMENT, "development");
+            env.putIfAbsent(GlConfig.YAML_RULES_ENABLED, "false");
+            env.putIfAbsent(GlConfig.POLICY_DEFAULT_ACTION, PolicyAction.ALLOW.configValue());
+            env.putAll(LocalServices.stackEnvironment(platform.stack(), dataDirectory));
+            return env;
         }
     }
 }

@@ -36,18 +36,10 @@ import io.greenlang.common.artifact.ArtifactLayout;
 import io.greenlang.common.artifact.ArtifactStore;
 import io.greenlang.common.artifact.S3Location;
 import io.greenlang.common.json.CanonicalJson;
-import io.greenlang.common.metrics.GlMeters;
-import io.greenlang.executor.local.LocalProcessExecutor;
-import io.greenlang.executor.worker.StepWorker;
 import io.greenlang.localstack.LocalStack;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.greenlang.pipeline.PipelineCompiler;
 import io.greenlang.pipeline.policy.PolicyEngine;
 import io.greenlang.pipeline.policy.PolicyRuleSet;
 import io.greenlang.pipeline.policy.YamlPolicyEngine;
-import io.greenlang.streams.orchestrator.OrchestratorMetrics;
-import io.greenlang.streams.orchestrator.RunOrchestratorApp;
-import io.greenlang.streams.orchestrator.RunPlanner;
 import io.greenlang.topics.Topic;
 import io.greenlang.topics.TopicCatalog;
 
@@ -96,48 +88,23 @@ final class RunDemo {
     /** Runs the sample pipeline end to end; returns whether it SUCCEEDED. */
     static boolean run(LocalStack stack, Path dataDirectory, PrintWriter out) throws InterruptedException {
         String bootstrapServers = stack.kafkaBootstrapServers();
-        Map<String, String> env = new HashMap<>();
-        env.put(GlConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
+        Map<String, String> env = new HashMap<>(LocalServices.stackEnvironment(stack, dataDirectory));
         env.put(GlConfig.SERVICE_NAME, "gl-demo");
         env.put(GlConfig.ENVIRONMENT, "development");
-        env.put(GlConfig.S3_ENDPOINT, stack.s3Endpoint().toString());
-        env.put(GlConfig.S3_REGION, stack.s3Region());
-        env.put(GlConfig.S3_ACCESS_KEY_ID, stack.s3AccessKey());
-        env.put(GlConfig.S3_SECRET_ACCESS_KEY, stack.s3SecretKey());
-        env.put(GlConfig.S3_BUCKET, stack.bucketName());
-        env.put(GlConfig.S3_USE_SSL, "false");
-        env.put(GlConfig.WORKER_STATE_DIR, dataDirectory.resolve("worker").toString());
         env.put(GlConfig.STEP_HEARTBEAT_SECONDS, "2");
         GlConfig config = GlConfig.load(env, Optional.empty());
         TopicCatalog catalog = TopicCatalog.standard();
         PolicyEngine policy = new YamlPolicyEngine(PolicyRuleSet.parse(RULES, "demo rules"), PolicyAction.DENY, true);
         String pipeline = resource(PIPELINE_RESOURCE);
-        GlMeters meters = new GlMeters(new SimpleMeterRegistry());
 
-        long t0 = System.nanoTime();
-        LocalPlatform.step(out, "Starting the run orchestrator (Kafka Streams, exactly-once) and the executor worker "
-                + "(local processes) ...");
-        try (RunOrchestratorApp orchestrator = RunOrchestratorApp.create(config, catalog,
-                RunPlanner.compiling(new PipelineCompiler(config)), policy, dataDirectory.resolve("streams-state"),
-                OrchestratorMetrics.unregistered());
-             ArtifactStore store = ArtifactStore.fromConfig(config, meters);
-             LocalProcessExecutor executor = LocalProcessExecutor.fromConfig(config);
-             StepWorker worker = StepWorker.create(config, catalog, StepWorker.DEFAULT_GROUP, executor, store, meters);
-             KafkaConsumer<byte[], byte[]> watcher = watcher(bootstrapServers, catalog)) {
-            orchestrator.start();
-            worker.start();
-            if (!orchestrator.awaitRunning(Duration.ofSeconds(60))) {
-                throw new IllegalStateException("the run orchestrator did not reach RUNNING within 60 s (state "
-                        + orchestrator.state() + ")");
-            }
-            LocalPlatform.done(out, t0);
-
+        try (KafkaConsumer<byte[], byte[]> watcher = watcher(bootstrapServers, catalog);
+             LocalServices services = LocalServices.start(config, policy, dataDirectory, out)) {
             String runId = UUID.randomUUID().toString();
             LocalPlatform.step(out, "Submitting pipeline '" + PIPELINE_NAME + "' (load -> emissions -> efficiency, "
                     + "reference agents) as run " + runId + " ...");
             submit(bootstrapServers, catalog, runId, pipeline);
             boolean succeeded = follow(watcher, catalog, runId, out);
-            printArtifacts(store, config.s3Bucket(), runId, out);
+            printArtifacts(services.store(), config.s3Bucket(), runId, out);
             return succeeded;
         }
     }
