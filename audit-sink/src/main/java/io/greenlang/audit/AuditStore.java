@@ -1,0 +1,368 @@
+package io.greenlang.audit;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+import javax.sql.DataSource;
+
+import io.greenlang.audit.AppendResult.Appended;
+import io.greenlang.audit.AppendResult.Reason;
+import io.greenlang.audit.AppendResult.Skipped;
+import io.greenlang.audit.internal.ChainChecker;
+import io.greenlang.audit.internal.SqlErrors;
+import io.greenlang.common.json.Hashing;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hash-chained audit store in one PostgreSQL schema: creates its tables ({@link #migrate()}), appends events
+ * to their chains exactly once per Kafka coordinate ({@link #append}) and recomputes chains ({@link #verifyChain},
+ * {@link #verifyAll()}). The hash rule is {@link AuditHash}; the layout is {@code db/migration/audit}.
+ *
+ * <p>Appends to one chain are serialised by a row lock on its head, so several sinks may append concurrently.
+ * This class never updates or deletes an event (the schema forbids it) and never commits a partial batch.
+ */
+public final class AuditStore {
+
+    /** Classpath location of the store's Flyway migrations. */
+    public static final String MIGRATIONS = "classpath:db/migration/audit";
+    /** Flyway's history table in the store's schema. */
+    public static final String HISTORY_TABLE = "audit_schema_history";
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuditStore.class);
+    private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    /** Rows per INSERT statement: 11 parameters each, well under PostgreSQL's 65535 bind parameters. */
+    private static final int INSERT_CHUNK = 1000;
+    private static final int FETCH_SIZE = 1000;
+
+    private final DataSource dataSource;
+    private final String schema;
+    private final String events;
+    private final String heads;
+
+    /**
+     * @param dataSource connections to the database (the sink role suffices for append and verify)
+     * @param schema     the store's schema: lower-case letters, digits and underscores
+     */
+    public AuditStore(DataSource dataSource, String schema) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.schema = requireSchemaName(schema);
+        this.events = schema + ".audit_events";
+        this.heads = schema + ".audit_chain_heads";
+    }
+
+    /**
+     * The chain of the events with this key on this topic: {@code topic + "/" + key}.
+     *
+     * @param topic the topic
+     * @param key   the record key, e.g. a run id
+     * @return the chain id
+     */
+    public static String chainIdFor(String topic, String key) {
+        return Objects.requireNonNull(topic, "topic") + "/" + Objects.requireNonNull(key, "key");
+    }
+
+    /** The schema this store lives in. */
+    public String schema() {
+        return schema;
+    }
+
+    /** Creates or upgrades the store's tables in its schema (creating the schema if needed); needs DDL rights. */
+    public void migrate() {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .schemas(schema)
+                .defaultSchema(schema)
+                .table(HISTORY_TABLE)
+                .locations(MIGRATIONS)
+                .load()
+                .migrate();
+    }
+
+    /**
+     * Appends records to their chains in one transaction. A record whose (topic, partition, offset) or event id
+     * is already stored, or occurs earlier in the batch, is skipped before hashing, so a redelivery never
+     * advances a chain. Records of one chain are linked in the order given.
+     *
+     * @param records records in consumption order
+     * @return what was appended and what was skipped
+     * @throws io.greenlang.common.error.GreenLangException if the transaction fails (nothing is stored then)
+     */
+    public AppendResult append(List<AuditRecord> records) {
+        if (records.isEmpty()) {
+            return new AppendResult(List.of(), List.of());
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                AppendResult result = append(connection, records);
+                connection.commit();
+                LOG.debug("[audit {}] appended {}, skipped {}", schema, result.appended().size(), result.skipped().size());
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.translate("append " + records.size() + " audit records", e);
+        }
+    }
+
+    private AppendResult append(Connection connection, List<AuditRecord> records) throws SQLException {
+        // Lock the heads first (in chain order, so concurrent batches cannot deadlock): a competing sink that
+        // stored the same coordinates has then committed, and the existence check below sees its rows.
+        Map<String, Head> chainHeads = lockHeads(connection, records);
+        Set<Coordinates> stored = storedCoordinates(connection, records);
+        Set<String> storedIds = storedEventIds(connection, records);
+
+        List<Appended> appended = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
+        List<AuditRecord> toInsert = new ArrayList<>();
+        for (AuditRecord record : records) {
+            if (!stored.add(Coordinates.of(record))) {
+                skipped.add(new Skipped(record, Reason.ALREADY_STORED));
+            } else if (!storedIds.add(record.eventId())) {
+                skipped.add(new Skipped(record, Reason.DUPLICATE_EVENT_ID));
+            } else {
+                Head head = chainHeads.get(record.chainId());
+                long seq = head.seq() + 1;
+                String hash = AuditHash.link(head.hash(), record.canonicalJson());
+                appended.add(new Appended(record.chainId(), seq, record.eventId(), head.hash(), hash));
+                toInsert.add(record);
+                chainHeads.put(record.chainId(), new Head(seq, hash, true));
+            }
+        }
+        insertEvents(connection, toInsert, appended);
+        updateHeads(connection, chainHeads);
+        return new AppendResult(appended, skipped);
+    }
+
+    private Map<String, Head> lockHeads(Connection connection, List<AuditRecord> records) throws SQLException {
+        TreeSet<String> chainIds = new TreeSet<>();
+        records.forEach(record -> chainIds.add(record.chainId()));
+        Array ids = connection.createArrayOf("text", chainIds.toArray());
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + heads
+                + " (chain_id, seq, hash) SELECT id, 0, ? FROM unnest(?::text[]) AS id ORDER BY id"
+                + " ON CONFLICT (chain_id) DO NOTHING")) {
+            insert.setString(1, Hashing.ZERO_HASH);
+            insert.setArray(2, ids);
+            insert.executeUpdate();
+        }
+        Map<String, Head> result = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT chain_id, seq, hash FROM " + heads
+                + " WHERE chain_id = ANY (?) ORDER BY chain_id FOR UPDATE")) {
+            select.setArray(1, ids);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    result.put(rows.getString(1), new Head(rows.getLong(2), rows.getString(3), false));
+                }
+            }
+        }
+        return result;
+    }
+
+    private Set<Coordinates> storedCoordinates(Connection connection, List<AuditRecord> records) throws SQLException {
+        Object[] topics = new Object[records.size()];
+        Object[] partitions = new Object[records.size()];
+        Object[] offsets = new Object[records.size()];
+        for (int i = 0; i < records.size(); i++) {
+            topics[i] = records.get(i).topic();
+            partitions[i] = records.get(i).partition();
+            offsets[i] = records.get(i).offset();
+        }
+        Set<Coordinates> result = new HashSet<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT e.topic, e.partition, e.\"offset\" FROM "
+                + events + " e JOIN unnest(?::text[], ?::int[], ?::bigint[]) AS c(topic, partition, off)"
+                + " ON e.topic = c.topic AND e.partition = c.partition AND e.\"offset\" = c.off")) {
+            select.setArray(1, connection.createArrayOf("text", topics));
+            select.setArray(2, connection.createArrayOf("int4", partitions));
+            select.setArray(3, connection.createArrayOf("int8", offsets));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    result.add(new Coordinates(rows.getString(1), rows.getInt(2), rows.getLong(3)));
+                }
+            }
+        }
+        return result;
+    }
+
+    private Set<String> storedEventIds(Connection connection, List<AuditRecord> records) throws SQLException {
+        Set<String> result = new HashSet<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT event_id FROM " + events + " WHERE event_id = ANY (?)")) {
+            select.setArray(1, connection.createArrayOf("text", records.stream().map(AuditRecord::eventId).toArray()));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    result.add(rows.getString(1));
+                }
+            }
+        }
+        return result;
+    }
+
+    private void insertEvents(Connection connection, List<AuditRecord> records, List<Appended> links)
+            throws SQLException {
+        for (int from = 0; from < records.size(); from += INSERT_CHUNK) {
+            int to = Math.min(records.size(), from + INSERT_CHUNK);
+            StringBuilder sql = new StringBuilder("INSERT INTO ").append(events).append(" (chain_id, seq, event_id,"
+                    + " event_type, topic, partition, \"offset\", occurred_at, tenant_id, canonical_json, prev_hash, hash)"
+                    + " VALUES ");
+            for (int i = from; i < to; i++) {
+                sql.append(i == from ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            }
+            try (PreparedStatement insert = connection.prepareStatement(sql.toString())) {
+                int p = 1;
+                for (int i = from; i < to; i++) {
+                    AuditRecord record = records.get(i);
+                    Appended link = links.get(i);
+                    insert.setString(p++, record.chainId());
+                    insert.setLong(p++, link.seq());
+                    insert.setString(p++, record.eventId());
+                    insert.setString(p++, record.eventType());
+                    insert.setString(p++, record.topic());
+                    insert.setInt(p++, record.partition());
+                    insert.setLong(p++, record.offset());
+                    insert.setTimestamp(p++, Timestamp.from(record.occurredAt()));
+                    insert.setString(p++, record.tenantId());
+                    insert.setString(p++, record.canonicalJson());
+                    insert.setString(p++, link.prevHash());
+                    insert.setString(p++, link.hash());
+                }
+                insert.executeUpdate();
+            }
+        }
+    }
+
+    private void updateHeads(Connection connection, Map<String, Head> chainHeads) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE " + heads + " SET seq = ?, hash = ?, updated_at = now() WHERE chain_id = ?")) {
+            int batched = 0;
+            for (Map.Entry<String, Head> entry : chainHeads.entrySet()) {
+                if (entry.getValue().changed()) {
+                    update.setLong(1, entry.getValue().seq());
+                    update.setString(2, entry.getValue().hash());
+                    update.setString(3, entry.getKey());
+                    update.addBatch();
+                    batched++;
+                }
+            }
+            if (batched > 0) {
+                update.executeBatch();
+            }
+        }
+    }
+
+    /**
+     * Recomputes one chain in seq order, streaming, in one consistent snapshot.
+     *
+     * @param chainId the chain
+     * @return the result; {@link ChainVerification#valid()} is true for a chain that has no events at all
+     */
+    public ChainVerification verifyChain(String chainId) {
+        Objects.requireNonNull(chainId, "chainId");
+        return inSnapshot("verify audit chain " + chainId, connection -> verify(connection, chainId));
+    }
+
+    /**
+     * Recomputes every chain of the store (those with a head and those with events), in chain id order, in one
+     * consistent snapshot.
+     *
+     * @return one result per chain
+     */
+    public List<ChainVerification> verifyAll() {
+        return inSnapshot("verify all audit chains", connection -> {
+            List<String> chainIds = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT chain_id FROM " + heads
+                    + " UNION SELECT DISTINCT chain_id FROM " + events + " ORDER BY chain_id");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    chainIds.add(rows.getString(1));
+                }
+            }
+            List<ChainVerification> results = new ArrayList<>(chainIds.size());
+            for (String chainId : chainIds) {
+                results.add(verify(connection, chainId));
+            }
+            return results;
+        });
+    }
+
+    private ChainVerification verify(Connection connection, String chainId) throws SQLException {
+        ChainChecker checker = new ChainChecker(chainId);
+        try (PreparedStatement select = connection.prepareStatement("SELECT seq, prev_hash, hash, canonical_json FROM "
+                + events + " WHERE chain_id = ? ORDER BY seq")) {
+            select.setFetchSize(FETCH_SIZE);
+            select.setString(1, chainId);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next() && checker.accept(rows.getLong(1), rows.getString(2), rows.getString(3),
+                        rows.getString(4))) {
+                    // accept() records the first problem and stops the scan
+                }
+            }
+        }
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT seq, hash FROM " + heads + " WHERE chain_id = ?")) {
+            select.setString(1, chainId);
+            try (ResultSet rows = select.executeQuery()) {
+                ChainVerification result = rows.next() ? checker.finish(rows.getLong(1), rows.getString(2))
+                        : checker.finish(null, null);
+                if (!result.valid()) {
+                    LOG.warn("[audit {}] chain {} broken at seq {}: {} {}", schema, chainId, result.firstBadSeq(),
+                            result.problem(), result.detail());
+                }
+                return result;
+            }
+        }
+    }
+
+    private <T> T inSnapshot(String what, SqlWork<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false); // cursors (fetch size) need a transaction
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            connection.setReadOnly(true);
+            try {
+                return work.run(connection);
+            } finally {
+                connection.rollback();
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.translate(what, e);
+        }
+    }
+
+    private static String requireSchemaName(String schema) {
+        Objects.requireNonNull(schema, "schema");
+        if (!SCHEMA_NAME.matcher(schema).matches()) {
+            throw new IllegalArgumentException("schema must match " + SCHEMA_NAME + ", was: '" + schema + "'");
+        }
+        return schema;
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private record Head(long seq, String hash, boolean changed) {
+    }
+
+    private record Coordinates(String topic, int partition, long offset) {
+        static Coordinates of(AuditRecord record) {
+            return new Coordinates(record.topic(), record.partition(), record.offset());
+        }
+    }
+}
