@@ -132,6 +132,10 @@ public final class GlConfig extends AbstractConfig {
     public static final String POSTGRES_MAX_OVERFLOW = "GL_POSTGRES_MAX_OVERFLOW";
     /** Full URL alternative to the GL_POSTGRES_* host/port/database. */
     public static final String AUDIT_DB_URL = "GL_AUDIT_DB_URL";
+    /** Topics whose events the audit sink hash-chains. */
+    public static final String AUDIT_TOPICS = "GL_AUDIT_TOPICS";
+    /** Schema of the audit store. */
+    public static final String AUDIT_SCHEMA = "GL_AUDIT_SCHEMA";
 
     // ---- Policy
     /** Whether an external OPA server is consulted. */
@@ -289,6 +293,14 @@ public final class GlConfig extends AbstractConfig {
                         + "PASSWORD because the URI forms may carry credentials (user:password@), which then "
                         + "win over GL_POSTGRES_USER/PASSWORD.",
                 GROUP_POSTGRES, ++order, Width.LONG, "Audit DB URL");
+        def.define(AUDIT_TOPICS, Type.LIST, "gl.run.events,gl.step.events,gl.policy.decisions,gl.plant.alerts,"
+                        + "gl.plant.telemetry-1m,gl.dispatch.plans,gl.agent.alerts,gl.admin.actions", Importance.MEDIUM,
+                "Comma-separated catalog topics (base names, without a deployment prefix) whose events the audit "
+                        + "sink appends to hash chains, one chain per topic and record key. Not in the runbook.",
+                GROUP_POSTGRES, ++order, Width.LONG, "Audited topics");
+        def.define(AUDIT_SCHEMA, Type.STRING, "audit", new NonEmptyString(), Importance.LOW,
+                "PostgreSQL schema of the audit store (created by its migrations). Not in the runbook.",
+                GROUP_POSTGRES, ++order, Width.SHORT, "Audit schema");
 
         // Policy
         order = 0;
@@ -799,6 +811,16 @@ public final class GlConfig extends AbstractConfig {
     /** {@link #POSTGRES_MAX_OVERFLOW}. */
     public int postgresMaxOverflow() {
         return getInt(POSTGRES_MAX_OVERFLOW);
+    }
+
+    /** {@link #AUDIT_TOPICS}, blank entries removed. */
+    public List<String> auditTopics() {
+        return getList(AUDIT_TOPICS).stream().map(String::trim).filter(t -> !t.isEmpty()).toList();
+    }
+
+    /** {@link #AUDIT_SCHEMA}. */
+    public String auditSchema() {
+        return getString(AUDIT_SCHEMA);
     }
 
     /** {@link #AUDIT_DB_URL} as given; empty when not set. */

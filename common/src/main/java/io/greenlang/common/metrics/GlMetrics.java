@@ -83,6 +83,16 @@ public final class GlMetrics {
             "1", List.of(),
             "1 while every verified audit chain is intact, 0 once a verification found a break (alert "
                     + "AuditChainBroken, GL-E-AUDIT-CHAIN-BROKEN).", List.of());
+    /** Events appended to audit chains. */
+    public static final MetricDefinition AUDIT_EVENTS_WRITTEN = new MetricDefinition("gl_audit_events_written_total",
+            COUNTER, "events", List.of("topic"),
+            "Events the audit sink appended to hash chains, by source topic (redelivered records not counted). Not "
+                    + "in the runbook.", List.of());
+    /** Audit batch write time. */
+    public static final MetricDefinition AUDIT_BATCH = new MetricDefinition("gl_audit_batch_seconds", TIMER,
+            "seconds", List.of(),
+            "Time to append one batch of polled records to the audit store in one transaction. Not in the runbook.",
+            POLICY_BUCKETS);
     /** Kubernetes Job failures. */
     public static final MetricDefinition K8S_JOB_FAILURES = new MetricDefinition("gl_k8s_job_failures_total",
             COUNTER, "jobs", List.of("error_code"),
@@ -103,8 +113,8 @@ public final class GlMetrics {
 
     /** Every catalogued metric, in documentation order. */
     public static final List<MetricDefinition> ALL = List.of(RUN_COMPLETED, STEP_COMPLETED, STEP_DURATION,
-            QUEUE_DEPTH, ACTIVE_RUNS, ACTIVE_STEPS, POLICY_EVALUATION, POLICY_VIOLATIONS, AUDIT_CHAIN_VALID, K8S_JOB_FAILURES,
-            S3_REQUESTS, S3_ERRORS, ERRORS);
+            QUEUE_DEPTH, ACTIVE_RUNS, ACTIVE_STEPS, POLICY_EVALUATION, POLICY_VIOLATIONS, AUDIT_CHAIN_VALID,
+            AUDIT_EVENTS_WRITTEN, AUDIT_BATCH, K8S_JOB_FAILURES, S3_REQUESTS, S3_ERRORS, ERRORS);
 
     /** The tag every meter of a service carries. */
     public static final String SERVICE_TAG = "service";

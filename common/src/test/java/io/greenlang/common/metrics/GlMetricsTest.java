@@ -40,6 +40,8 @@ class GlMetricsTest {
         meters.timer(GlMetrics.POLICY_EVALUATION, "yaml").record(Duration.ofMillis(3));
         meters.counter(GlMetrics.POLICY_VIOLATIONS, "yaml", "tenant-a").increment();
         meters.gauge(GlMetrics.AUDIT_CHAIN_VALID).set(1);
+        meters.counter(GlMetrics.AUDIT_EVENTS_WRITTEN, "gl.run.events").increment();
+        meters.timer(GlMetrics.AUDIT_BATCH).record(Duration.ofMillis(12));
         meters.counter(GlMetrics.K8S_JOB_FAILURES, "GL-E-K8S-JOB-OOM").increment();
         meters.counter(GlMetrics.S3_REQUESTS, "put").increment();
         meters.counter(GlMetrics.S3_ERRORS, "put", "GL-E-S3-TIMEOUT").increment();
