@@ -23,6 +23,22 @@ public final class SqlErrors {
         return new GreenLangException(codeFor(cause.getSQLState()), "Cannot " + what + ": " + cause.getMessage(), cause);
     }
 
+    /**
+     * Whether a failure (or one of its causes) is PostgreSQL refusing the credentials (SQLState class 28): a
+     * retry cannot succeed until an operator fixes the configuration.
+     *
+     * @param failure the failure
+     * @return true for an authentication or authorization-specification failure
+     */
+    public static boolean isAuthenticationFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("28")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static ErrorCode codeFor(String sqlState) {
         if (sqlState == null) {
             return ErrorCode.DB_CONNECTION;
