@@ -67,6 +67,11 @@ class StepWorkerIT {
     @AfterAll
     static void stopSharedWorker() {
         shared.close();
+        // a closed worker leaves its agents running (the next worker adopts them); a failed test must not leave
+        // a hanging test agent behind on the build machine
+        ProcessHandle.current().descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains(TestAgent.class.getName()))
+                .forEach(ProcessHandle::destroyForcibly);
     }
 
     @Test
