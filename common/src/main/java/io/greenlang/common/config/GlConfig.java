@@ -136,6 +136,8 @@ public final class GlConfig extends AbstractConfig {
     public static final String AUDIT_TOPICS = "GL_AUDIT_TOPICS";
     /** Schema of the audit store. */
     public static final String AUDIT_SCHEMA = "GL_AUDIT_SCHEMA";
+    /** Seconds between the audit sink's full verifications of every chain. */
+    public static final String AUDIT_VERIFY_INTERVAL_SECONDS = "GL_AUDIT_VERIFY_INTERVAL_SECONDS";
 
     // ---- Policy
     /** Whether an external OPA server is consulted. */
@@ -301,6 +303,11 @@ public final class GlConfig extends AbstractConfig {
         def.define(AUDIT_SCHEMA, Type.STRING, "audit", new NonEmptyString(), Importance.LOW,
                 "PostgreSQL schema of the audit store (created by its migrations). Not in the runbook.",
                 GROUP_POSTGRES, ++order, Width.SHORT, "Audit schema");
+        def.define(AUDIT_VERIFY_INTERVAL_SECONDS, Type.INT, 300, Range.between(0, 86_400), Importance.LOW,
+                "Seconds between the audit sink's periodic verifications of every chain, which set "
+                        + "gl_audit_chain_valid and gl_audit_chains; 0 turns the periodic verifier off. Not in "
+                        + "the runbook.",
+                GROUP_POSTGRES, ++order, Width.SHORT, "Audit verify interval");
 
         // Policy
         order = 0;
@@ -821,6 +828,11 @@ public final class GlConfig extends AbstractConfig {
     /** {@link #AUDIT_SCHEMA}. */
     public String auditSchema() {
         return getString(AUDIT_SCHEMA);
+    }
+
+    /** {@link #AUDIT_VERIFY_INTERVAL_SECONDS}; zero when the periodic verifier is off. */
+    public Duration auditVerifyInterval() {
+        return Duration.ofSeconds(getInt(AUDIT_VERIFY_INTERVAL_SECONDS));
     }
 
     /** {@link #AUDIT_DB_URL} as given; empty when not set. */

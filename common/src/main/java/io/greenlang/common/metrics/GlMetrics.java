@@ -83,6 +83,10 @@ public final class GlMetrics {
             "1", List.of(),
             "1 while every verified audit chain is intact, 0 once a verification found a break (alert "
                     + "AuditChainBroken, GL-E-AUDIT-CHAIN-BROKEN).", List.of());
+    /** Audit chains in the store. */
+    public static final MetricDefinition AUDIT_CHAINS = new MetricDefinition("gl_audit_chains", GAUGE,
+            "chains", List.of(),
+            "Audit chains (chain heads) found by the last periodic verification. Not in the runbook.", List.of());
     /** Events appended to audit chains. */
     public static final MetricDefinition AUDIT_EVENTS_WRITTEN = new MetricDefinition("gl_audit_events_written_total",
             COUNTER, "events", List.of("topic"),
@@ -114,7 +118,7 @@ public final class GlMetrics {
     /** Every catalogued metric, in documentation order. */
     public static final List<MetricDefinition> ALL = List.of(RUN_COMPLETED, STEP_COMPLETED, STEP_DURATION,
             QUEUE_DEPTH, ACTIVE_RUNS, ACTIVE_STEPS, POLICY_EVALUATION, POLICY_VIOLATIONS, AUDIT_CHAIN_VALID,
-            AUDIT_EVENTS_WRITTEN, AUDIT_BATCH, K8S_JOB_FAILURES, S3_REQUESTS, S3_ERRORS, ERRORS);
+            AUDIT_CHAINS, AUDIT_EVENTS_WRITTEN, AUDIT_BATCH, K8S_JOB_FAILURES, S3_REQUESTS, S3_ERRORS, ERRORS);
 
     /** The tag every meter of a service carries. */
     public static final String SERVICE_TAG = "service";

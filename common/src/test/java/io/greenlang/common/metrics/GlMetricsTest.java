@@ -40,6 +40,7 @@ class GlMetricsTest {
         meters.timer(GlMetrics.POLICY_EVALUATION, "yaml").record(Duration.ofMillis(3));
         meters.counter(GlMetrics.POLICY_VIOLATIONS, "yaml", "tenant-a").increment();
         meters.gauge(GlMetrics.AUDIT_CHAIN_VALID).set(1);
+        meters.gauge(GlMetrics.AUDIT_CHAINS).set(1000);
         meters.counter(GlMetrics.AUDIT_EVENTS_WRITTEN, "gl.run.events").increment();
         meters.timer(GlMetrics.AUDIT_BATCH).record(Duration.ofMillis(12));
         meters.counter(GlMetrics.K8S_JOB_FAILURES, "GL-E-K8S-JOB-OOM").increment();
