@@ -45,10 +45,25 @@ public final class DeadLetterEvents {
     public static DeadLetter of(String service, String instance, byte[] key, byte[] value, String sourceTopic,
                                 int partition, long offset, String errorCode, Throwable error, String processor,
                                 String tenant) {
-        Instant now = Instant.now();
+        return of(service, instance, key, value, sourceTopic, partition, offset, errorCode, error, processor, tenant,
+                UUID.randomUUID().toString(), Instant.now());
+    }
+
+    /**
+     * The dead letter of one failed input record with a given identity and time, for a writer that must produce
+     * the same dead letter again from the same record (the audit sink chains it, and a replay must reproduce it).
+     *
+     * @param eventId {@code meta.event_id}
+     * @param at      {@code meta.occurred_at} and {@code failed_at}
+     * @see #of(String, String, byte[], byte[], String, int, long, String, Throwable, String, String)
+     */
+    public static DeadLetter of(String service, String instance, byte[] key, byte[] value, String sourceTopic,
+                                int partition, long offset, String errorCode, Throwable error, String processor,
+                                String tenant, String eventId, Instant at) {
+        Instant now = Objects.requireNonNull(at, "at");
         return DeadLetter.newBuilder()
                 .setMeta(EventMeta.newBuilder()
-                        .setEventId(UUID.randomUUID().toString())
+                        .setEventId(Objects.requireNonNull(eventId, "eventId"))
                         .setOccurredAt(now)
                         .setTenantId(tenant == null ? UNKNOWN_TENANT : tenant)
                         .setProducer(Producer.newBuilder().setService(service).setInstance(instance).build())
