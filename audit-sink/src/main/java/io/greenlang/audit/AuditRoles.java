@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -14,7 +15,9 @@ import io.greenlang.audit.internal.SqlErrors;
 
 /**
  * Creates the login role the audit sink runs as: INSERT and SELECT on {@code audit_events} (no UPDATE, DELETE or
- * TRUNCATE), SELECT, INSERT and UPDATE on {@code audit_chain_heads}, USAGE on the schema and nothing else. Run it
+ * TRUNCATE), SELECT, INSERT and UPDATE on {@code audit_chain_heads} and on the run projections
+ * ({@code audit_runs}, {@code audit_steps}, which the sink maintains while appending), USAGE on the schema and
+ * nothing else. Run it
  * once per environment as a role that may create roles (a superuser or CREATEROLE), after
  * {@link AuditStore#migrate()}. Must never grant the sink more than that: append-only is enforced by privileges
  * as well as by the trigger.
@@ -22,6 +25,8 @@ import io.greenlang.audit.internal.SqlErrors;
 public final class AuditRoles {
 
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    /** Tables the sink updates in place: chain heads and the run projections (never audit_events). */
+    private static final List<String> UPDATABLE_TABLES = List.of("audit_chain_heads", "audit_runs", "audit_steps");
 
     private AuditRoles() {
     }
@@ -54,7 +59,9 @@ public final class AuditRoles {
                         + literal(password));
                 statement.execute("GRANT USAGE ON SCHEMA " + schema + " TO " + role);
                 statement.execute("GRANT SELECT, INSERT ON " + schema + ".audit_events TO " + role);
-                statement.execute("GRANT SELECT, INSERT, UPDATE ON " + schema + ".audit_chain_heads TO " + role);
+                for (String table : UPDATABLE_TABLES) {
+                    statement.execute("GRANT SELECT, INSERT, UPDATE ON " + schema + "." + table + " TO " + role);
+                }
             }
             connection.commit();
         } catch (SQLException e) {

@@ -1,16 +1,15 @@
 package io.greenlang.audit;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.greenlang.common.config.GlConfig;
-import io.greenlang.common.config.PostgresConnection;
 import io.greenlang.common.error.GreenLangException;
 import io.greenlang.common.http.ServiceHttpServer;
 import io.greenlang.common.kafka.KafkaClients;
@@ -21,8 +20,9 @@ import io.greenlang.topics.TopicCatalog;
 /**
  * The audit sink service: {@code AuditSinkMain [--topic-prefix <prefix>]}. Reads its settings from the
  * {@code GL_*} environment ({@code docs/config.md}: GL_POSTGRES_* or GL_AUDIT_DB_URL, GL_AUDIT_SCHEMA,
- * GL_AUDIT_TOPICS, GL_KAFKA_*), migrates the audit schema, serves {@code /metrics} and {@code /health/*}, and
- * runs an {@link AuditSink} until SIGTERM. Exits with 1 when the sink stops on its own (e.g. refused
+ * GL_AUDIT_TOPICS, GL_AUDIT_VERIFY_INTERVAL_SECONDS, GL_KAFKA_*), migrates the audit schema, serves
+ * {@code /metrics} and {@code /health/*}, runs an {@link AuditSink} until SIGTERM and, unless the interval is 0,
+ * an {@link AuditVerifier} that recomputes every chain periodically. Exits with 1 when the sink stops on its own (e.g. refused
  * credentials), with 2 on a bad argument.
  */
 public final class AuditSinkMain {
@@ -62,33 +62,37 @@ public final class AuditSinkMain {
         final AuditStore store;
         final AuditSink sink;
         final ServiceHttpServer http;
+        /** The periodic verifier; empty when GL_AUDIT_VERIFY_INTERVAL_SECONDS is 0. */
+        final Optional<AuditVerifier> verifier;
         private boolean closed;
 
-        private Service(PrometheusMeterRegistry registry, AuditStore store, AuditSink sink, ServiceHttpServer http) {
+        private Service(PrometheusMeterRegistry registry, AuditStore store, AuditSink sink, ServiceHttpServer http,
+                Optional<AuditVerifier> verifier) {
             this.registry = registry;
             this.store = store;
             this.sink = sink;
             this.http = http;
+            this.verifier = verifier;
         }
 
         static Service start(GlConfig config, TopicCatalog catalog, String groupId) {
-            PostgresConnection connection = config.postgresConnection();
-            PGSimpleDataSource dataSource = new PGSimpleDataSource();
-            dataSource.setURL(connection.jdbcUrl());
-            dataSource.setUser(connection.user());
-            dataSource.setPassword(connection.password().value());
-            AuditStore store = new AuditStore(dataSource, config.auditSchema());
+            AuditStore store = new AuditStore(AuditDataSources.fromConfig(config), config.auditSchema());
             store.migrate();
             PrometheusMeterRegistry registry = GlMetrics.newRegistry(config);
             KafkaClients clients = new KafkaClients(config);
             String instance = config.serviceName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+            GlMeters meters = new GlMeters(registry);
             AuditSink sink = new AuditSink(catalog, config.auditTopics(), store, clients.consumerProperties(groupId),
-                    clients.producerProperties("dlq-" + instance), new GlMeters(registry), instance);
+                    clients.producerProperties("dlq-" + instance), meters, instance);
             ServiceHttpServer http = ServiceHttpServer.start(config, registry, List.of(sink.healthCheck()));
             sink.start();
-            log.info("Audit sink started: group {}, topics {}, schema {}, health on port {}, metrics on port {}",
-                    groupId, config.auditTopics(), config.auditSchema(), http.healthPort(), http.metricsPort());
-            return new Service(registry, store, sink, http);
+            Duration verifyInterval = config.auditVerifyInterval();
+            Optional<AuditVerifier> verifier = verifyInterval.isZero() ? Optional.empty()
+                    : Optional.of(new AuditVerifier(store, meters, verifyInterval).start());
+            log.info("Audit sink started: group {}, topics {}, schema {}, health on port {}, metrics on port {},"
+                    + " chains verified every {}", groupId, config.auditTopics(), config.auditSchema(),
+                    http.healthPort(), http.metricsPort(), verifier.isPresent() ? verifyInterval : "never");
+            return new Service(registry, store, sink, http, verifier);
         }
 
         @Override
@@ -98,6 +102,7 @@ public final class AuditSinkMain {
             }
             closed = true;
             log.info("Audit sink stopping");
+            verifier.ifPresent(AuditVerifier::close);
             sink.close();
             http.close();
             registry.close();

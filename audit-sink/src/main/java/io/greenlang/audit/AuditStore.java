@@ -6,12 +6,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -30,11 +34,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The hash-chained audit store in one PostgreSQL schema: creates its tables ({@link #migrate()}), appends events
- * to their chains exactly once per Kafka coordinate ({@link #append}) and recomputes chains ({@link #verifyChain},
- * {@link #verifyAll()}). The hash rule is {@link AuditHash}; the layout is {@code db/migration/audit}.
+ * to their chains exactly once per Kafka coordinate ({@link #append}), recomputes chains ({@link #verifyChain},
+ * {@link #verifyAll()}, {@link #verifyChains}) and serves the run projections built from the chains
+ * ({@link #run}, {@link #runs}, {@link #steps}). The hash rule is {@link AuditHash}; the layout is
+ * {@code db/migration/audit}.
  *
  * <p>Appends to one chain are serialised by a row lock on its head, so several sinks may append concurrently.
- * This class never updates or deletes an event (the schema forbids it) and never commits a partial batch.
+ * This class never updates or deletes an event (the schema forbids it) and never commits a partial batch; the
+ * projections are updated in the same transaction as the events they come from.
  */
 public final class AuditStore {
 
@@ -48,11 +55,14 @@ public final class AuditStore {
     /** Rows per INSERT statement: 11 parameters each, well under PostgreSQL's 65535 bind parameters. */
     private static final int INSERT_CHUNK = 1000;
     private static final int FETCH_SIZE = 1000;
+    /** Largest page {@link #runs} returns. */
+    public static final int MAX_RUNS_PAGE = 10_000;
 
     private final DataSource dataSource;
     private final String schema;
     private final String events;
     private final String heads;
+    private final RunProjections projections;
 
     /**
      * @param dataSource connections to the database (the sink role suffices for append and verify)
@@ -63,6 +73,7 @@ public final class AuditStore {
         this.schema = requireSchemaName(schema);
         this.events = schema + ".audit_events";
         this.heads = schema + ".audit_chain_heads";
+        this.projections = new RunProjections(schema);
     }
 
     /**
@@ -96,7 +107,8 @@ public final class AuditStore {
     /**
      * Appends records to their chains in one transaction. A record whose (topic, partition, offset) or event id
      * is already stored, or occurs earlier in the batch, is skipped before hashing, so a redelivery never
-     * advances a chain. Records of one chain are linked in the order given.
+     * advances a chain. Records of one chain are linked in the order given. The appended RunEvents (never the
+     * skipped records) update {@code audit_runs} and {@code audit_steps} in the same transaction.
      *
      * @param records records in consumption order
      * @return what was appended and what was skipped
@@ -148,6 +160,7 @@ public final class AuditStore {
         }
         insertEvents(connection, toInsert, appended);
         updateHeads(connection, chainHeads);
+        projections.apply(connection, toInsert, appended);
         return new AppendResult(appended, skipped);
     }
 
@@ -279,26 +292,217 @@ public final class AuditStore {
 
     /**
      * Recomputes every chain of the store (those with a head and those with events), in chain id order, in one
-     * consistent snapshot.
+     * consistent snapshot. Same as {@link #verifyAll(VerifyListener)} without a listener.
      *
      * @return one result per chain
      */
     public List<ChainVerification> verifyAll() {
-        return inSnapshot("verify all audit chains", connection -> {
-            List<String> chainIds = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement("SELECT chain_id FROM " + heads
-                    + " UNION SELECT DISTINCT chain_id FROM " + events + " ORDER BY chain_id");
-                 ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    chainIds.add(rows.getString(1));
+        return verifyAll(VerifyListener.NONE);
+    }
+
+    /**
+     * Recomputes every chain of the store (those with a head and those with events), in chain id order, in one
+     * consistent snapshot and one streaming pass: all events ordered by (chain_id, seq) merged with all heads
+     * ordered by chain_id, so the memory held is one link plus the results.
+     *
+     * @param listener told of each result as soon as it is known, with the number of chains counted up front
+     * @return one result per chain, in the database's order of chain ids
+     */
+    public List<ChainVerification> verifyAll(VerifyListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        return inSnapshot("verify all audit chains", connection -> verifyAll(connection, listener));
+    }
+
+    private List<ChainVerification> verifyAll(Connection connection, VerifyListener listener) throws SQLException {
+        long total = chainCount(connection);
+        List<ChainVerification> results = new ArrayList<>();
+        try (PreparedStatement eventQuery = connection.prepareStatement("SELECT chain_id, seq, prev_hash, hash,"
+                     + " canonical_json FROM " + events + " ORDER BY chain_id, seq");
+             PreparedStatement headQuery = connection.prepareStatement(
+                     "SELECT chain_id, seq, hash FROM " + heads + " ORDER BY chain_id");
+             PreparedStatement before = connection.prepareStatement("SELECT ?::text < ?::text")) {
+            eventQuery.setFetchSize(FETCH_SIZE);
+            headQuery.setFetchSize(FETCH_SIZE);
+            try (ResultSet eventRows = eventQuery.executeQuery(); ResultSet headRows = headQuery.executeQuery()) {
+                boolean moreEvents = eventRows.next();
+                boolean moreHeads = headRows.next();
+                while (moreEvents || moreHeads) {
+                    String eventChain = moreEvents ? eventRows.getString(1) : null;
+                    String headChain = moreHeads ? headRows.getString(1) : null;
+                    String chainId;
+                    if (eventChain != null && eventChain.equals(headChain)) {
+                        chainId = eventChain;
+                    } else if (headChain == null || eventChain != null && sortsBefore(before, eventChain, headChain)) {
+                        chainId = eventChain; // events but no head
+                        headChain = null;
+                    } else {
+                        chainId = headChain; // a head but no events
+                        eventChain = null;
+                    }
+                    ChainChecker checker = new ChainChecker(chainId);
+                    if (eventChain != null) {
+                        boolean accepting = true;
+                        do {
+                            // accept() records the first problem; the chain's remaining rows are skipped
+                            accepting = accepting && checker.accept(eventRows.getLong(2), eventRows.getString(3),
+                                    eventRows.getString(4), eventRows.getString(5));
+                            moreEvents = eventRows.next();
+                        } while (moreEvents && chainId.equals(eventRows.getString(1)));
+                    }
+                    ChainVerification result;
+                    if (headChain != null) {
+                        result = checker.finish(headRows.getLong(2), headRows.getString(3));
+                        moreHeads = headRows.next();
+                    } else {
+                        result = checker.finish(null, null);
+                    }
+                    results.add(reported(result));
+                    listener.chainVerified(result, results.size(), total);
                 }
             }
-            List<ChainVerification> results = new ArrayList<>(chainIds.size());
-            for (String chainId : chainIds) {
-                results.add(verify(connection, chainId));
+        }
+        return results;
+    }
+
+    /**
+     * Whether {@code a} sorts before {@code b} in the database's order of chain ids (its collation, which Java
+     * cannot reproduce). Asked only where the event and head streams disagree, i.e. for broken chains.
+     */
+    private static boolean sortsBefore(PreparedStatement before, String a, String b) throws SQLException {
+        before.setString(1, a);
+        before.setString(2, b);
+        try (ResultSet rows = before.executeQuery()) {
+            rows.next();
+            return rows.getBoolean(1);
+        }
+    }
+
+    /**
+     * Recomputes the given chains in one consistent snapshot, one after the other. A chain that has neither
+     * events nor a head is reported as empty and valid, as by {@link #verifyChain}.
+     *
+     * @param chainIds the chains; duplicates are verified once
+     * @param listener told of each result as soon as it is known
+     * @return one result per distinct chain, in the order given
+     */
+    public List<ChainVerification> verifyChains(Collection<String> chainIds, VerifyListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        Set<String> distinct = new LinkedHashSet<>(chainIds);
+        distinct.forEach(id -> Objects.requireNonNull(id, "chainIds must not contain null"));
+        return inSnapshot("verify " + distinct.size() + " audit chains", connection -> {
+            List<ChainVerification> results = new ArrayList<>(distinct.size());
+            for (String chainId : distinct) {
+                ChainVerification result = verify(connection, chainId);
+                results.add(result);
+                listener.chainVerified(result, results.size(), distinct.size());
             }
             return results;
         });
+    }
+
+    /**
+     * The chains whose key (everything after the first {@code /} of the chain id, since a topic never contains
+     * one) equals {@code key}: for a run id, its chains on every topic, e.g. {@code gl.run.events/<id>},
+     * {@code gl.step.events/<id>} and {@code gl.policy.decisions/<id>}, whatever the topic prefix.
+     *
+     * @param key the record key
+     * @return chain ids with a head or events, in the database's order
+     */
+    public List<String> chainsOfKey(String key) {
+        Objects.requireNonNull(key, "key");
+        // The expression is the one indexed by V2 (audit_chain_heads_key, audit_events_key).
+        String keyOf = "substr(chain_id, strpos(chain_id, '/') + 1) = ?";
+        return chainIds("find the audit chains of key " + key, "SELECT chain_id FROM " + heads + " WHERE " + keyOf
+                + " UNION SELECT chain_id FROM " + events + " WHERE " + keyOf + " ORDER BY chain_id",
+                statement -> {
+                    statement.setString(1, key);
+                    statement.setString(2, key);
+                });
+    }
+
+    /**
+     * The chains that received an event recorded at or after {@code since} (the database's clock at append).
+     *
+     * @param since the earliest {@code recorded_at}
+     * @return chain ids in the database's order
+     */
+    public List<String> chainsSince(Instant since) {
+        Objects.requireNonNull(since, "since");
+        return chainIds("find the audit chains appended to since " + since, "SELECT DISTINCT chain_id FROM " + events
+                + " WHERE recorded_at >= ? ORDER BY chain_id",
+                statement -> statement.setObject(1, RunProjections.timestamp(since)));
+    }
+
+    /**
+     * How many chains the store has (with a head, with events or both): the total {@link #verifyAll()} reports.
+     *
+     * @return the number of chains
+     */
+    public long chainCount() {
+        return inSnapshot("count audit chains", this::chainCount);
+    }
+
+    private long chainCount(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT count(*) FROM (SELECT chain_id FROM "
+                + heads + " UNION SELECT chain_id FROM " + events + ") AS chains");
+             ResultSet rows = select.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private List<String> chainIds(String what, String sql, SqlBinder binder) {
+        return inSnapshot(what, connection -> {
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                binder.bind(select);
+                List<String> result = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        result.add(rows.getString(1));
+                    }
+                }
+                return result;
+            }
+        });
+    }
+
+    /**
+     * The projection of one run, built from its RunEvents in the chains.
+     *
+     * @param runId the run
+     * @return the run, or empty if no RunEvent of it was appended
+     */
+    public Optional<RunProjection> run(String runId) {
+        Objects.requireNonNull(runId, "runId");
+        return inSnapshot("read audit run " + runId, connection -> projections.run(connection, runId));
+    }
+
+    /**
+     * A page of run projections in run id order.
+     *
+     * @param status     only runs in this status (a RunStatus symbol); null for any
+     * @param tenantId   only runs of this tenant; null for any
+     * @param limit      at most this many, 1 to {@link #MAX_RUNS_PAGE}
+     * @param afterRunId only runs whose id sorts after this one (the last id of the previous page); null to start
+     * @return the page, empty after the last one
+     */
+    public List<RunProjection> runs(String status, String tenantId, int limit, String afterRunId) {
+        if (limit < 1 || limit > MAX_RUNS_PAGE) {
+            throw new IllegalArgumentException("limit must be 1 to " + MAX_RUNS_PAGE + ", was " + limit);
+        }
+        return inSnapshot("list audit runs",
+                connection -> projections.runs(connection, status, tenantId, limit, afterRunId));
+    }
+
+    /**
+     * The step projections of one run, in step name order.
+     *
+     * @param runId the run
+     * @return its steps; empty if none had a transition
+     */
+    public List<StepProjection> steps(String runId) {
+        Objects.requireNonNull(runId, "runId");
+        return inSnapshot("read the audit steps of run " + runId, connection -> projections.steps(connection, runId));
     }
 
     private ChainVerification verify(Connection connection, String chainId) throws SQLException {
@@ -318,15 +522,18 @@ public final class AuditStore {
                 "SELECT seq, hash FROM " + heads + " WHERE chain_id = ?")) {
             select.setString(1, chainId);
             try (ResultSet rows = select.executeQuery()) {
-                ChainVerification result = rows.next() ? checker.finish(rows.getLong(1), rows.getString(2))
-                        : checker.finish(null, null);
-                if (!result.valid()) {
-                    LOG.warn("[audit {}] chain {} broken at seq {}: {} {}", schema, chainId, result.firstBadSeq(),
-                            result.problem(), result.detail());
-                }
-                return result;
+                return reported(rows.next() ? checker.finish(rows.getLong(1), rows.getString(2))
+                        : checker.finish(null, null));
             }
         }
+    }
+
+    private ChainVerification reported(ChainVerification result) {
+        if (!result.valid()) {
+            LOG.warn("[audit {}] chain {} broken at seq {}: {} {}", schema, result.chainId(), result.firstBadSeq(),
+                    result.problem(), result.detail());
+        }
+        return result;
     }
 
     private <T> T inSnapshot(String what, SqlWork<T> work) {
@@ -352,9 +559,35 @@ public final class AuditStore {
         return schema;
     }
 
+    /**
+     * Told of each chain as soon as it is verified ({@link #verifyAll(VerifyListener)},
+     * {@link #verifyChains}), e.g. to draw a progress bar. Called on the verifying thread, in the order the
+     * results are returned; must not call back into the store's verification.
+     */
+    @FunctionalInterface
+    public interface VerifyListener {
+
+        /** A listener that does nothing. */
+        VerifyListener NONE = (result, chainsDone, chainsTotal) -> { };
+
+        /**
+         * One chain was verified.
+         *
+         * @param result      its result
+         * @param chainsDone  chains verified so far, this one included (1 for the first call)
+         * @param chainsTotal chains this verification covers, known before the first call
+         */
+        void chainVerified(ChainVerification result, long chainsDone, long chainsTotal);
+    }
+
     @FunctionalInterface
     private interface SqlWork<T> {
         T run(Connection connection) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface SqlBinder {
+        void bind(PreparedStatement statement) throws SQLException;
     }
 
     private record Head(long seq, String hash, boolean changed) {

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 import io.greenlang.testkit.GreenLangIntegrationTest;
 import io.greenlang.testkit.TestInfra;
@@ -53,6 +54,29 @@ class AuditSinkRoleIT {
             assertDenied(() -> statement.executeUpdate("DELETE FROM audit_events"));
             assertDenied(() -> statement.executeUpdate("TRUNCATE audit_events"));
             assertDenied(() -> statement.executeUpdate("DELETE FROM audit_chain_heads"));
+        }
+    }
+
+    @Test
+    void shouldLetTheSinkRoleMaintainTheRunProjectionsButStillNotChangeEvents(TestInfra infra) throws SQLException {
+        PGSimpleDataSource sink = new PGSimpleDataSource();
+        sink.setUrl(infra.jdbcUrl());
+        sink.setUser(role);
+        sink.setPassword(PASSWORD);
+        AuditStore store = new AuditStore(sink, infra.schemaName());
+        List<AuditRecord> records = TestRecords.chain("gl.run.events.projected", "run-p", 2);
+        String runId = io.greenlang.schemas.EventSamples.sample(io.greenlang.events.run.RunEvent.class).getRunId();
+
+        assertThat(store.append(records).appended()).hasSize(2);
+
+        assertThat(store.run(runId)).hasValueSatisfying(run -> assertThat(run.events()).isGreaterThanOrEqualTo(2));
+        assertThat(store.steps(runId)).isNotEmpty();
+        try (Connection connection = DriverManager.getConnection(infra.jdbcUrl(), role, PASSWORD);
+             Statement statement = connection.createStatement()) {
+            assertDenied(() -> statement.executeUpdate("UPDATE audit_events SET tenant_id = 'x'"));
+            assertDenied(() -> statement.executeUpdate("DELETE FROM audit_runs"));
+            assertDenied(() -> statement.executeUpdate("DELETE FROM audit_steps"));
+            assertDenied(() -> statement.executeUpdate("TRUNCATE audit_runs"));
         }
     }
 

@@ -8,14 +8,18 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.greenlang.audit.AppendResult.Appended;
 import io.greenlang.audit.AppendResult.Reason;
 import io.greenlang.audit.AppendResult.Skipped;
+import io.greenlang.audit.ChainVerification.Problem;
 import io.greenlang.common.json.Hashing;
 import io.greenlang.testkit.GreenLangIntegrationTest;
 import io.greenlang.testkit.TestInfra;
@@ -153,5 +157,118 @@ class AuditStoreIT {
         ChainVerification verification = store.verifyChain("gl.run.events/never-written");
         assertThat(verification.valid()).isTrue();
         assertThat(verification.events()).isZero();
+    }
+
+    @Test
+    void shouldReportTamperedChainsInSinglePassVerificationExactlyAsPerChainVerification(TestInfra infra)
+            throws SQLException {
+        AuditStore scan = new AuditStore(infra.dataSource(), infra.schemaName() + "_scan");
+        scan.migrate();
+        // Keys whose order differs between collations ('-', '_', '.', case) and topics with a test prefix.
+        List<String> keys = List.of("run-a", "run_a", "Run-b", "run.c", "run-B", "x", "run-z/with/slash");
+        List<String> topics = List.of("gl.run.events", "t0ab12-gl.run.events", "gl.step.events");
+        List<AuditRecord> records = new ArrayList<>();
+        long[] nextOffset = new long[topics.size()];
+        for (int round = 0; round < 6; round++) {
+            for (String key : keys) {
+                for (int t = 0; t < topics.size(); t++) {
+                    records.add(TestRecords.runEvent(topics.get(t), 0, nextOffset[t]++, key));
+                }
+            }
+        }
+        for (int from = 0; from < records.size(); from += 25) {
+            scan.append(records.subList(from, Math.min(records.size(), from + 25)));
+        }
+        String events = scan.schema() + ".audit_events";
+        String heads = scan.schema() + ".audit_chain_heads";
+        AuditVerifierIT.tamper(infra,
+                "UPDATE " + events + " SET canonical_json = '{}' WHERE chain_id = 'gl.run.events/run_a' AND seq = 4",
+                "DELETE FROM " + events + " WHERE chain_id = 'gl.step.events/Run-b' AND seq = 2",
+                "DELETE FROM " + events + " WHERE chain_id = 'gl.run.events/x'", // a head but no events
+                "DELETE FROM " + heads + " WHERE chain_id = 't0ab12-gl.run.events/run.c'"); // events but no head
+
+        List<ChainVerification> all = scan.verifyAll();
+
+        List<String> expectedOrder = new ArrayList<>();
+        try (Connection connection = infra.connection();
+             PreparedStatement select = connection.prepareStatement("SELECT chain_id FROM " + heads
+                     + " UNION SELECT chain_id FROM " + events + " ORDER BY chain_id");
+             ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                expectedOrder.add(rows.getString(1));
+            }
+        }
+        assertThat(expectedOrder).hasSize(keys.size() * topics.size());
+        assertThat(all).isEqualTo(expectedOrder.stream().map(scan::verifyChain).toList());
+        assertThat(all).filteredOn(v -> !v.valid())
+                .extracting(ChainVerification::chainId, ChainVerification::problem, ChainVerification::firstBadSeq)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("gl.run.events/run_a", Problem.HASH_MISMATCH, 4L),
+                        org.assertj.core.groups.Tuple.tuple("gl.step.events/Run-b", Problem.SEQ_GAP, 2L),
+                        org.assertj.core.groups.Tuple.tuple("gl.run.events/x", Problem.HEAD_MISMATCH, 1L),
+                        org.assertj.core.groups.Tuple.tuple("t0ab12-gl.run.events/run.c", Problem.HEAD_MISMATCH, 6L));
+    }
+
+    @Test
+    void shouldTellTheListenerOfEveryChainOnceWithTheTotalKnownUpFront() {
+        for (int chain = 0; chain < 5; chain++) {
+            store.append(TestRecords.chain("gl.run.events.listened", "run-l" + chain, 1 + chain));
+        }
+        long total = store.chainCount();
+        List<String> seen = new ArrayList<>();
+        AtomicLong lastDone = new AtomicLong();
+
+        List<ChainVerification> all = store.verifyAll((result, done, chainsTotal) -> {
+            assertThat(chainsTotal).isEqualTo(total);
+            assertThat(done).isEqualTo(lastDone.incrementAndGet());
+            seen.add(result.chainId());
+        });
+
+        assertThat(all).hasSize((int) total);
+        assertThat(seen).isEqualTo(all.stream().map(ChainVerification::chainId).toList());
+        assertThat(lastDone).hasValue(total);
+    }
+
+    @Test
+    void shouldVerifyTheChainsOfOneKeyAcrossTopicsWhateverTheirPrefix() {
+        String key = "run-of-key/7";
+        List<String> ofKey = List.of(AuditStore.chainIdFor("t9-gl.run.events", key),
+                AuditStore.chainIdFor("t9-gl.step.events", key), AuditStore.chainIdFor("t9-gl.policy.decisions", key));
+        for (int i = 0; i < ofKey.size(); i++) {
+            String topic = ofKey.get(i).substring(0, ofKey.get(i).indexOf('/'));
+            store.append(TestRecords.chain(topic, key, 1 + i));
+        }
+        store.append(TestRecords.chain("t9-gl.run.events.other", "x/" + key, 1)); // key x/run-of-key/7
+        store.append(TestRecords.chain("t9-gl.run.events.other", key + "0", 1));
+        store.append(TestRecords.chain("t9-gl.run.events.other", "pre" + key, 1));
+
+        List<String> chains = store.chainsOfKey(key);
+
+        assertThat(chains).containsExactlyInAnyOrderElementsOf(ofKey);
+        List<AtomicLong> totals = new ArrayList<>();
+        List<ChainVerification> verified = store.verifyChains(chains, (result, done, total) ->
+                totals.add(new AtomicLong(total)));
+        assertThat(verified).extracting(ChainVerification::chainId).isEqualTo(chains);
+        assertThat(verified).allMatch(ChainVerification::valid).extracting(ChainVerification::events)
+                .containsExactlyInAnyOrder(1L, 2L, 3L);
+        assertThat(totals).extracting(AtomicLong::get).containsOnly(3L).hasSize(3);
+        assertThat(store.chainsOfKey("never-written")).isEmpty();
+    }
+
+    @Test
+    void shouldFindTheChainsAppendedToSinceAnInstant(TestInfra infra) throws SQLException {
+        store.append(TestRecords.chain("gl.run.events.before", "run-old", 2));
+        Instant since;
+        try (Connection connection = infra.connection();
+             ResultSet rows = connection.createStatement().executeQuery("SELECT clock_timestamp()")) {
+            rows.next();
+            since = rows.getObject(1, OffsetDateTime.class).toInstant();
+        }
+        store.append(TestRecords.chain("gl.run.events.after", "run-new", 2));
+
+        List<String> chains = store.chainsSince(since);
+
+        assertThat(chains).contains("gl.run.events.after/run-new").doesNotContain("gl.run.events.before/run-old");
+        assertThat(store.chainsSince(Instant.now().plusSeconds(3600))).isEmpty();
     }
 }
