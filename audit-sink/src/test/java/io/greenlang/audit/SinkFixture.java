@@ -1,5 +1,8 @@
 package io.greenlang.audit;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -152,6 +155,15 @@ final class SinkFixture {
             }
         }
         return result;
+    }
+
+    /** A TCP port that was free a moment ago, for a server that needs its port fixed before it starts. */
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
     }
 
     record Link(String eventType, int partition, long offset, String eventId) {
