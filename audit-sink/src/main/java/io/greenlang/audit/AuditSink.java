@@ -1,15 +1,16 @@
 package io.greenlang.audit;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,14 +20,13 @@ import io.greenlang.audit.internal.SqlErrors;
 import io.greenlang.common.error.ErrorCode;
 import io.greenlang.common.error.GreenLangException;
 import io.greenlang.common.http.HealthCheck;
-import io.greenlang.common.kafka.DeadLetterEvents;
 import io.greenlang.common.metrics.GlMeters;
 import io.greenlang.common.metrics.GlMetrics;
 import io.greenlang.events.common.DeadLetter;
 import io.greenlang.topics.Topic;
 import io.greenlang.topics.TopicCatalog;
 import io.micrometer.core.instrument.Timer;
-import org.apache.avro.specific.SpecificRecord;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -37,7 +37,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -53,16 +52,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A record whose value the topic's serde cannot decode is written to {@code gl.dlq} (acknowledged before the
  * batch is appended) and its {@link DeadLetter} is appended in its chain at its coordinates, so the chain shows
- * the hole. A transient database failure (connection, timeout) rewinds the consumer to the batch's first offsets
- * and retries with exponential back-off; refused credentials (SQLState class 28) or any other failure stop the
- * sink, reported by {@link #awaitTermination()}. This class must never commit an offset whose record is not
- * stored, and never skip a record.
+ * the hole. Records are decoded by {@link AuditDecoder}, so a dead letter is the same whoever reads the record
+ * and whenever (an audit replay reproduces it). A transient database failure (connection, timeout) rewinds the
+ * consumer to the batch's first offsets and retries with exponential back-off; refused credentials (SQLState
+ * class 28) or any other failure stop the sink, reported by {@link #awaitTermination()}. This class must never
+ * commit an offset whose record is not stored, and never skip a record.
+ *
+ * <p>The consumer's client metrics (among them {@code kafka.consumer.fetch.manager.records.lag.max}, the
+ * consumer lag) are bound to the sink's meter registry while the sink runs.
  */
 public final class AuditSink implements AutoCloseable {
 
     /** The consumer group of the audit sink unless configured otherwise. */
     public static final String DEFAULT_GROUP = "greenlang-audit-sink";
-    /** The service name written in dead letters. */
+    /** The service name; dead letters carry it as service, instance and processor ({@link AuditDecoder}). */
     public static final String SERVICE = "audit-sink";
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditSink.class);
@@ -82,7 +85,8 @@ public final class AuditSink implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
     /** Dead letters already acknowledged for the batch being retried: a retry must not write them again. */
-    private final Map<Coordinates, DeadLetter> sentDeadLetters = new HashMap<>();
+    private final Set<Coordinates> sentDeadLetters = new HashSet<>();
+    private final KafkaClientMetrics consumerMetrics;
 
     private volatile boolean assigned;
     private volatile GreenLangException failure;
@@ -96,7 +100,7 @@ public final class AuditSink implements AutoCloseable {
      *                            deserializers, {@code read_committed} and manual commits
      * @param producerProperties  settings of the dead-letter producer; the sink forces byte array serializers
      * @param meters              where to record metrics
-     * @param instance            this instance's name, written in dead letters
+     * @param instance            this instance's name, used in logs and the thread name
      */
     public AuditSink(TopicCatalog catalog, Collection<String> topics, AuditStore store,
                      Map<String, Object> consumerProperties, Map<String, Object> producerProperties, GlMeters meters,
@@ -115,6 +119,8 @@ public final class AuditSink implements AutoCloseable {
         consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         this.consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.producer = new KafkaProducer<>(producerProperties, new ByteArraySerializer(), new ByteArraySerializer());
+        this.consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(meters.registry());
         this.thread = new Thread(this::run, "audit-sink-" + instance);
     }
 
@@ -265,33 +271,22 @@ public final class AuditSink implements AutoCloseable {
     }
 
     private AuditRecord toAuditRecord(ConsumerRecord<byte[], byte[]> record) {
-        Topic<?, ?> topic = audited.get(record.topic());
-        // The audited topics have String keys; a record without key goes to the topic's "" chain.
-        String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
-        try {
-            Object value = topic.valueSerde().deserializer().deserialize(record.topic(), record.headers(),
-                    record.value());
-            if (!(value instanceof SpecificRecord event)) {
-                throw new IllegalArgumentException("record has no value");
-            }
-            return AuditRecord.of(record.topic(), record.partition(), record.offset(), key, event);
-        } catch (RuntimeException e) {
-            DeadLetter deadLetter = deadLetter(record, e);
-            return AuditRecord.of(record.topic(), record.partition(), record.offset(), key, deadLetter);
+        AuditDecoder.Decoded decoded = AuditDecoder.decode(audited.get(record.topic()), record);
+        if (decoded.isDeadLetter()) {
+            sendDeadLetter(record, decoded.deadLetter());
         }
+        return decoded.record();
     }
 
-    private DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> record, RuntimeException error) {
+    /** Writes the dead letter to gl.dlq and waits for the ack, once per record even if its batch is retried. */
+    private void sendDeadLetter(ConsumerRecord<byte[], byte[]> record, DeadLetter deadLetter) {
         Coordinates coordinates = new Coordinates(record.topic(), record.partition(), record.offset());
-        DeadLetter sent = sentDeadLetters.get(coordinates);
-        if (sent != null) {
-            return sent;
+        if (sentDeadLetters.contains(coordinates)) {
+            return;
         }
         // A user error (bad bytes from a producer), not a system error: WARN without a stack trace.
-        LOG.warn("[audit-sink {}] cannot decode {}-{}@{}, writing it to {}: {}", instance, record.topic(),
-                record.partition(), record.offset(), deadLetters.name(), error.toString());
-        DeadLetter deadLetter = DeadLetterEvents.of(SERVICE, instance, record.key(), record.value(), record.topic(),
-                record.partition(), record.offset(), DeadLetterEvents.DESERIALIZATION_FAILED, error, SERVICE, null);
+        LOG.warn("[audit-sink {}] cannot decode {}, writing it to {}: {}", instance, coordinates, deadLetters.name(),
+                deadLetter.getErrorMessage());
         byte[] value = deadLetters.valueSerde().serializer().serialize(deadLetters.name(), deadLetter);
         try {
             producer.send(new ProducerRecord<>(deadLetters.name(), record.key(), value))
@@ -303,8 +298,7 @@ public final class AuditSink implements AutoCloseable {
             throw new GreenLangException(ErrorCode.INTERNAL, "Cannot write the dead letter of " + coordinates
                     + " to " + deadLetters.name() + ": " + e.getMessage(), e);
         }
-        sentDeadLetters.put(coordinates, deadLetter);
-        return deadLetter;
+        sentDeadLetters.add(coordinates);
     }
 
     /** Retry decision for the store, in one place: transient -> rewind and back off; otherwise stop. */
@@ -373,9 +367,13 @@ public final class AuditSink implements AutoCloseable {
 
     private void closeClients() {
         try {
-            consumer.close();
+            consumerMetrics.close();
         } finally {
-            producer.close();
+            try {
+                consumer.close();
+            } finally {
+                producer.close();
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 package io.greenlang.audit;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -10,10 +12,13 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 import io.greenlang.common.metrics.GlMeters;
 import io.greenlang.events.run.RunEvent;
@@ -27,6 +32,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -84,6 +90,41 @@ final class SinkFixture {
             return producer.send(new ProducerRecord<>(topic, key, value)).get();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Produces the records with one producer and waits for every ack; returns where they were written. Waits
+     * first until every partition of their topics has a leader, and keeps one request in flight: pipelined
+     * batches sent to partitions created a moment ago were seen to fail with OUT_OF_ORDER_SEQUENCE_NUMBER.
+     */
+    List<RecordMetadata> sendAll(List<ProducerRecord<String, byte[]>> records) {
+        Set<String> topics = new HashSet<>();
+        records.forEach(record -> topics.add(record.topic()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> infra.adminClient().describeTopics(topics)
+                .allTopicNames().get().values().stream()
+                .allMatch(topic -> topic.partitions().stream().allMatch(p -> p.leader() != null)));
+        Map<String, Object> properties = infra.producerProperties();
+        properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(properties,
+                new StringSerializer(), new ByteArraySerializer())) {
+            List<Future<RecordMetadata>> acks = new ArrayList<>();
+            records.forEach(record -> acks.add(producer.send(record)));
+            List<RecordMetadata> result = new ArrayList<>();
+            for (Future<RecordMetadata> ack : acks) {
+                result.add(ack.get());
+            }
+            return result;
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs a sink of this group until it committed every audited partition up to its end, then closes it. */
+    void sinkUntilCaughtUp(String group) {
+        try (AuditSink sink = sink(group, store)) {
+            sink.start();
+            await().atMost(Duration.ofSeconds(120)).until(() -> caughtUp(group));
         }
     }
 
