@@ -136,7 +136,7 @@ public final class AuditStore {
                 LOG.debug("[audit {}] appended {}, skipped {}", schema, result.appended().size(), result.skipped().size());
                 return result;
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                rollbackKeeping(connection, e);
                 throw e;
             }
         } catch (SQLException e) {
@@ -584,6 +584,15 @@ public final class AuditStore {
             }
         } catch (SQLException e) {
             throw SqlErrors.translate(what, e);
+        }
+    }
+
+    /** Rolls back; a rollback that fails too (a dead connection) is attached to the original failure. */
+    private static void rollbackKeeping(Connection connection, Exception failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException rollbackFailure) {
+            failure.addSuppressed(rollbackFailure);
         }
     }
 

@@ -23,6 +23,8 @@ import io.greenlang.common.error.GreenLangException;
                 TopicsCommand.class,
                 PipelineCommand.class,
                 PolicyCommand.class,
+                AuditCommand.class,
+                ReplayCommand.class,
                 ConfigCommand.class,
                 ErrorsCommand.class,
                 DocsCommand.class,

@@ -5,11 +5,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.common.config.types.Password;
 
+import io.greenlang.audit.AuditDataSources;
+import io.greenlang.audit.AuditRoles;
+import io.greenlang.audit.AuditSink;
+import io.greenlang.audit.AuditStore;
+import io.greenlang.audit.AuditVerifier;
 import io.greenlang.common.artifact.ArtifactStore;
 import io.greenlang.common.config.GlConfig;
+import io.greenlang.common.config.PostgresConnection;
+import io.greenlang.common.kafka.KafkaClients;
 import io.greenlang.common.metrics.GlMeters;
 import io.greenlang.executor.local.LocalProcessExecutor;
 import io.greenlang.executor.worker.StepWorker;
@@ -24,24 +33,35 @@ import io.greenlang.topics.TopicCatalog;
 /**
  * The platform's services on the local stack, in this JVM, as {@code gl local up} and {@code gl demo} run them:
  * the run orchestrator (Kafka Streams, exactly-once) and the executor worker with the local-process executor,
- * whose agents run as child processes with this JVM's class path. Closing stops them (running agents are left to
- * the next worker on the same data directory, as after any worker restart).
+ * whose agents run as child processes with this JVM's class path, and the audit sink, which appends every audited
+ * event to its hash chain in PostgreSQL as the append-only role {@value #AUDIT_SINK_ROLE}. Closing stops them
+ * (running agents are left to the next worker on the same data directory, as after any worker restart).
  */
 final class LocalServices implements AutoCloseable {
+
+    /** The role the local audit sink appends as: INSERT and SELECT on the events, nothing more. */
+    static final String AUDIT_SINK_ROLE = "gl_audit_sink";
 
     private final GlConfig config;
     private final RunOrchestratorApp orchestrator;
     private final ArtifactStore store;
     private final LocalProcessExecutor executor;
     private final StepWorker worker;
+    private final AuditStore auditStore;
+    private final AuditSink auditSink;
+    private final AuditVerifier auditVerifier;
 
     private LocalServices(GlConfig config, RunOrchestratorApp orchestrator, ArtifactStore store,
-                          LocalProcessExecutor executor, StepWorker worker) {
+                          LocalProcessExecutor executor, StepWorker worker, AuditStore auditStore,
+                          AuditSink auditSink, AuditVerifier auditVerifier) {
         this.config = config;
         this.orchestrator = orchestrator;
         this.store = store;
         this.executor = executor;
         this.worker = worker;
+        this.auditStore = auditStore;
+        this.auditSink = auditSink;
+        this.auditVerifier = auditVerifier;
     }
 
     /**
@@ -58,15 +78,20 @@ final class LocalServices implements AutoCloseable {
         env.put(GlConfig.S3_BUCKET, stack.bucketName());
         env.put(GlConfig.S3_USE_SSL, "false");
         env.put(GlConfig.WORKER_STATE_DIR, dataDirectory.resolve("worker").toString());
+        env.put(GlConfig.POSTGRES_HOST, "127.0.0.1");
+        env.put(GlConfig.POSTGRES_PORT, Integer.toString(stack.postgresPort()));
+        env.put(GlConfig.POSTGRES_DATABASE, stack.databaseName());
+        env.put(GlConfig.POSTGRES_USER, stack.postgresUser());
+        env.put(GlConfig.POSTGRES_PASSWORD, stack.postgresPassword());
         return env;
     }
 
-    /** Starts the orchestrator and the worker; returns once the orchestrator is RUNNING. */
+    /** Starts the orchestrator, the worker and the audit sink; returns once the orchestrator is RUNNING. */
     static LocalServices start(GlConfig config, PolicyEngine policy, Path dataDirectory, PrintWriter out)
             throws InterruptedException {
         long t0 = System.nanoTime();
-        LocalPlatform.step(out, "Starting the run orchestrator (Kafka Streams, exactly-once) and the executor worker "
-                + "(local processes) ...");
+        LocalPlatform.step(out, "Starting the run orchestrator (Kafka Streams, exactly-once), the executor worker "
+                + "(local processes) and the audit sink (hash chains in PostgreSQL) ...");
         TopicCatalog catalog = TopicCatalog.standard();
         GlMeters meters = new GlMeters(new SimpleMeterRegistry());
         RunOrchestratorApp orchestrator = RunOrchestratorApp.create(config, catalog,
@@ -75,22 +100,48 @@ final class LocalServices implements AutoCloseable {
         ArtifactStore store = null;
         LocalProcessExecutor executor = null;
         StepWorker worker = null;
+        AuditStore auditStore = null;
+        AuditSink auditSink = null;
+        AuditVerifier auditVerifier = null;
         try {
             store = ArtifactStore.fromConfig(config, meters);
             executor = LocalProcessExecutor.fromConfig(config);
             worker = StepWorker.create(config, catalog, StepWorker.DEFAULT_GROUP, executor, store, meters);
+            auditStore = startAuditStore(config);
+            auditSink = new AuditSink(catalog, config.auditTopics(), auditStore,
+                    new KafkaClients(config).consumerProperties(AuditSink.DEFAULT_GROUP),
+                    new KafkaClients(config).producerProperties("audit-sink-dlq"), meters, config.serviceName());
             orchestrator.start();
             worker.start();
+            auditSink.start();
+            if (!config.auditVerifyInterval().isZero()) {
+                auditVerifier = new AuditVerifier(auditStore, meters, config.auditVerifyInterval()).start();
+            }
             if (!orchestrator.awaitRunning(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("the run orchestrator did not reach RUNNING within 60 s (state "
                         + orchestrator.state() + ")");
             }
         } catch (RuntimeException | InterruptedException e) {
-            new LocalServices(config, orchestrator, store, executor, worker).close();
+            new LocalServices(config, orchestrator, store, executor, worker, auditStore, auditSink, auditVerifier)
+                    .close();
             throw e;
         }
         LocalPlatform.done(out, t0);
-        return new LocalServices(config, orchestrator, store, executor, worker);
+        return new LocalServices(config, orchestrator, store, executor, worker, auditStore, auditSink,
+                auditVerifier);
+    }
+
+    /**
+     * Migrates the audit schema as the configured (administrative) user, creates the sink's append-only role, and
+     * returns the store as that role sees it.
+     */
+    private static AuditStore startAuditStore(GlConfig config) {
+        PostgresConnection admin = config.postgresConnection();
+        new AuditStore(AuditDataSources.of(admin), config.auditSchema()).migrate();
+        String password = UUID.randomUUID().toString();
+        AuditRoles.createSinkRole(AuditDataSources.of(admin), config.auditSchema(), AUDIT_SINK_ROLE, password);
+        return new AuditStore(AuditDataSources.of(new PostgresConnection(admin.jdbcUrl(), AUDIT_SINK_ROLE,
+                new Password(password), 1, 0)), config.auditSchema());
     }
 
     GlConfig config() {
@@ -101,8 +152,19 @@ final class LocalServices implements AutoCloseable {
         return store;
     }
 
+    /** The audit store, as the sink's role sees it. */
+    AuditStore auditStore() {
+        return auditStore;
+    }
+
     @Override
     public void close() {
+        if (auditVerifier != null) {
+            auditVerifier.close();
+        }
+        if (auditSink != null) {
+            auditSink.close();
+        }
         if (worker != null) {
             worker.close();
         }

@@ -105,7 +105,11 @@ final class RunDemo {
             submit(bootstrapServers, catalog, runId, pipeline);
             boolean succeeded = follow(watcher, catalog, runId, out);
             printArtifacts(services.store(), config.s3Bucket(), runId, out);
-            return succeeded;
+            boolean audited = AuditDemo.run(config, services.auditStore(), runId, dataDirectory, out);
+            if (!audited) {
+                out.println("The run's audit trail did not verify; see above.");
+            }
+            return succeeded && audited;
         }
     }
 
