@@ -1,9 +1,14 @@
 package io.greenlang.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -86,12 +91,31 @@ final class LocalCommand implements Runnable {
                 }
             }, "gl-local-shutdown"));
             out.println();
-            out.println("GreenLang local platform is ready: run orchestrator and executor worker running.");
+            out.println("GreenLang local platform is ready: run orchestrator, executor worker and audit sink running.");
             platform.printEndpoints();
+            Path settings = writeClientSettings(platform);
+            out.println("Settings for other gl commands: --config " + settings + "  (e.g. ./gl audit verify --config "
+                    + settings + ")");
             out.println("Press Ctrl-C to stop.");
             out.flush();
             stopped.await();
             return 0;
+        }
+
+        /**
+         * Writes the stack's GL_* client settings (Kafka, PostgreSQL, S3: local development credentials only) to
+         * {@code gl.properties} in the data directory, for {@code --config} of the other commands.
+         */
+        private Path writeClientSettings(LocalPlatform platform) {
+            Properties properties = new Properties();
+            properties.putAll(LocalServices.stackEnvironment(platform.stack(), dataDirectory));
+            Path file = dataDirectory.resolve("gl.properties");
+            try (Writer writer = Files.newBufferedWriter(file)) {
+                properties.store(writer, "GL_* settings of the local platform started by 'gl local up'");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + file, e);
+            }
+            return file;
         }
 
         /** The user's GL_* settings, local defaults where they set nothing, and the stack's endpoints over both. */
