@@ -1,11 +1,10 @@
 package io.greenlang.cli;
 
+import static io.greenlang.cli.GlRun.gl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +29,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-
-import picocli.CommandLine;
 
 import io.greenlang.audit.AuditHash;
 import io.greenlang.audit.AuditSink;
@@ -69,8 +66,6 @@ class AuditCommandsIT {
     @TempDir
     static Path temp;
 
-    private record Result(int exitCode, String out, String err) {
-    }
 
     @BeforeAll
     static void chainARun(TestInfra testInfra) throws Exception {
@@ -133,21 +128,12 @@ class AuditCommandsIT {
         return new ProducerRecord<>(topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(), event));
     }
 
-    private static Result gl(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Gl.newCommandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int rc = cli.execute(args);
-        return new Result(rc, out.toString(), err.toString());
-    }
 
     @Test
     @Order(1)
     void shouldReportEveryChainIntactWithItsEventCount() {
-        Result all = gl("audit", "verify", "--all", "--config", config.toString());
-        Result run = gl("audit", "verify", "--run", RUN, "--config", config.toString());
+        GlRun all = gl("audit", "verify", "--all", "--config", config.toString());
+        GlRun run = gl("audit", "verify", "--run", RUN, "--config", config.toString());
 
         assertThat(all.exitCode()).as(all.err()).isZero();
         assertThat(all.out()).contains("6 chain(s), 20 event(s)").contains("every chain intact");
@@ -158,7 +144,7 @@ class AuditCommandsIT {
     @Test
     @Order(2)
     void shouldRefuseAnUnknownRunWithDataNotFound() {
-        Result result = gl("audit", "verify", "--run", "no-such-run", "--config", config.toString());
+        GlRun result = gl("audit", "verify", "--run", "no-such-run", "--config", config.toString());
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).contains("GL-E-DATA-NOT-FOUND").contains("no-such-run").contains("fix:");
@@ -168,8 +154,8 @@ class AuditCommandsIT {
     @Order(3)
     void shouldWriteAPackageThatVerifiesOfflineAndCatchAnEditedEventInIt() throws IOException {
         Path file = temp.resolve("package.json");
-        Result written = gl("audit", "package", RUN, "-o", file.toString(), "--config", config.toString());
-        Result offline = gl("audit", "verify", "--package", file.toString());
+        GlRun written = gl("audit", "package", RUN, "-o", file.toString(), "--config", config.toString());
+        GlRun offline = gl("audit", "verify", "--package", file.toString());
 
         assertThat(written.exitCode()).as(written.err()).isZero();
         assertThat(Files.readString(file)).contains("\"chain_id\" : \"" + catalog.runEvents().name() + "/" + RUN)
@@ -182,7 +168,7 @@ class AuditCommandsIT {
         Path edited = temp.resolve("edited.json");
         Files.writeString(edited, json.substring(0, at) + "\\\"run_id \\\"" + json.substring(at + 10),
                 StandardCharsets.UTF_8);
-        Result tampered = gl("audit", "verify", "--package", edited.toString());
+        GlRun tampered = gl("audit", "verify", "--package", edited.toString());
 
         assertThat(tampered.exitCode()).isEqualTo(1);
         assertThat(tampered.out()).contains("BROKEN").contains("HASH_MISMATCH");
@@ -192,7 +178,7 @@ class AuditCommandsIT {
     @Test
     @Order(4)
     void shouldRebuildEveryChainFromTheTopicsEqualToTheLiveStore() {
-        Result result = gl("replay", "--topic-prefix", infra.topicPrefix(), "--into", infra.schemaName() + "_replay",
+        GlRun result = gl("replay", "--topic-prefix", infra.topicPrefix(), "--into", infra.schemaName() + "_replay",
                 "--reset", "--config", config.toString());
 
         assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
@@ -208,8 +194,8 @@ class AuditCommandsIT {
         String chain = catalog.stepEvents().name() + "/" + RUN;
         rewriteFrom(chain, 2);
 
-        Result verify = gl("audit", "verify", "--run", RUN, "--config", config.toString());
-        Result replay = gl("replay", "--topic-prefix", infra.topicPrefix(), "--into", infra.schemaName() + "_replay",
+        GlRun verify = gl("audit", "verify", "--run", RUN, "--config", config.toString());
+        GlRun replay = gl("replay", "--topic-prefix", infra.topicPrefix(), "--into", infra.schemaName() + "_replay",
                 "--reset", "--config", config.toString());
 
         assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
@@ -233,7 +219,7 @@ class AuditCommandsIT {
             }
         }
 
-        Result verify = gl("audit", "verify", "--config", config.toString());
+        GlRun verify = gl("audit", "verify", "--config", config.toString());
 
         assertThat(verify.exitCode()).isEqualTo(1);
         assertThat(verify.out()).contains("BROKEN  " + chain + " at seq 2: HASH_MISMATCH");

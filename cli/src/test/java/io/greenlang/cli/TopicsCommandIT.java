@@ -1,13 +1,9 @@
 package io.greenlang.cli;
 
+import static io.greenlang.cli.GlRun.gl;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-
 import org.junit.jupiter.api.Test;
-
-import picocli.CommandLine;
 
 import io.greenlang.testkit.GreenLangIntegrationTest;
 import io.greenlang.testkit.TestInfra;
@@ -19,27 +15,16 @@ import io.greenlang.testkit.TestInfra;
 @GreenLangIntegrationTest
 class TopicsCommandIT {
 
-    private record Result(int exitCode, String out, String err) {
-    }
 
-    private static Result gl(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Gl.newCommandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int rc = cli.execute(args);
-        return new Result(rc, out.toString(), err.toString());
-    }
 
     @Test
     void shouldPrintNoDifferenceAfterApplyAndBeANoOpTheSecondTime(TestInfra infra) {
         String servers = infra.bootstrapServers();
 
-        Result before = gl("topics", "diff", "-b", servers);
-        Result apply = gl("topics", "apply", "-b", servers);
-        Result after = gl("topics", "diff", "-b", servers);
-        Result again = gl("topics", "apply", "-b", servers);
+        GlRun before = gl("topics", "diff", "-b", servers);
+        GlRun apply = gl("topics", "apply", "-b", servers);
+        GlRun after = gl("topics", "diff", "-b", servers);
+        GlRun again = gl("topics", "apply", "-b", servers);
 
         assertThat(before.exitCode()).as(before.err()).isEqualTo(2);
         assertThat(before.out()).contains("gl.run.requests: missing");
@@ -48,7 +33,7 @@ class TopicsCommandIT {
         assertThat(after.exitCode()).as(after.out()).isZero();
         assertThat(after.out()).contains("No difference");
         assertThat(again.out()).contains("No change");
-        Result describe = gl("topics", "describe", "-b", servers);
+        GlRun describe = gl("topics", "describe", "-b", servers);
         assertThat(describe.out()).contains("gl.dlq").doesNotContain(" no ");
     }
 }
