@@ -1,20 +1,26 @@
 package io.greenlang.audit;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.greenlang.audit.AppendResult.Appended;
@@ -42,6 +48,12 @@ final class RunProjections {
     private static final String STEP_COLUMNS =
             "run_id, step, attempt, status, error_code, started_at, finished_at, updated_at";
 
+    /**
+     * A column of epoch microseconds ({@link #epochMicros}) as timestamptz: integer arithmetic, exact, and cheaper
+     * for the server than parsing timestamp text.
+     */
+    private static final String TIME = "timestamptz 'epoch' + %1$s * interval '1 microsecond' AS %1$s";
+
     private final String schema;
     private final String runs;
     private final String steps;
@@ -53,88 +65,233 @@ final class RunProjections {
     }
 
     /**
-     * Folds the appended records that are RunEvents into the projections, on the caller's transaction. Upserts
-     * are batched per table and ordered by key (run id; run id and step), each key's events in chain order, so
-     * the last event wins and concurrent appends lock projection rows in one global order.
+     * Folds the appended records that are RunEvents into the projections, on the caller's transaction. The
+     * batch's events are folded in Java, per key in chain order, into one row per run and one per (run, step),
+     * written with one {@code INSERT ... SELECT FROM unnest(...) ON CONFLICT DO UPDATE} per table; the result is
+     * the one that upserting the events one at a time gives. Rows are written in key order (run id; run id and
+     * step), so concurrent appends lock projection rows in one global order.
      *
      * @param connection the append transaction
      * @param records    the appended records, in append order
      * @param links      their links, one per record, same order
      */
     void apply(Connection connection, List<AuditRecord> records, List<Appended> links) throws SQLException {
-        List<Transition> transitions = new ArrayList<>();
+        Map<String, RunRow> runRows = new TreeMap<>();
+        Map<String, Map<String, List<Transition>>> stepTransitions = new TreeMap<>();
         for (int i = 0; i < records.size(); i++) {
-            Transition transition = parse(records.get(i), links.get(i).seq());
-            if (transition != null) {
-                transitions.add(transition);
+            Transition t = parse(records.get(i), links.get(i).seq());
+            if (t == null) {
+                continue;
+            }
+            runRows.computeIfAbsent(t.runId(), id -> new RunRow(id, t.tenantId(), t.occurredAt())).add(t);
+            if (t.step() != null) {
+                stepTransitions.computeIfAbsent(t.runId(), id -> new TreeMap<>())
+                        .computeIfAbsent(t.step(), step -> new ArrayList<>()).add(t);
             }
         }
-        if (transitions.isEmpty()) {
+        if (runRows.isEmpty()) {
             return;
         }
-        // List.sort is stable: the events of one run (and of one step) keep their chain order.
-        transitions.sort(Comparator.comparing(Transition::runId));
-        upsertRuns(connection, transitions);
-        List<Transition> stepTransitions = new ArrayList<>(transitions.stream().filter(t -> t.step() != null).toList());
-        stepTransitions.sort(Comparator.comparing(Transition::runId).thenComparing(Transition::step));
-        upsertSteps(connection, stepTransitions);
+        upsertRuns(connection, runRows.values());
+        List<StepRow> first = new ArrayList<>();
+        List<StepRow> second = new ArrayList<>();
+        stepTransitions.values().forEach(ofRun -> ofRun.values().forEach(ofStep -> foldStep(ofStep, first, second)));
+        upsertSteps(connection, first);
+        // Only keys already written (and locked) by the first statement: no new lock, no lock-order question.
+        upsertSteps(connection, second);
     }
 
-    private void upsertRuns(Connection connection, List<Transition> transitions) throws SQLException {
+    /**
+     * Folds the transitions of one (run, step), in chain order, into the rows that one upsert each reproduces
+     * exactly. {@code started_at} is the only column that depends on the stored row: an event that does not
+     * enter RUNNING keeps it only if its attempt equals the stored one. One row is exact unless the attempt
+     * changes within the batch and no later event enters RUNNING: then {@code started_at} must end null even if
+     * the last attempt equals the stored one (1, 2, 1), which one row cannot tell; the events are then split at
+     * that change into a row for the first statement and one for the second, whose attempt differs from the
+     * first row's, so the second upsert clears {@code started_at} as the event at the change did.
+     */
+    private static void foldStep(List<Transition> transitions, List<StepRow> first, List<StepRow> second) {
+        int lastAttemptChange = -1;
+        int lastStart = -1;
+        for (int i = 0; i < transitions.size(); i++) {
+            if (i > 0 && !Objects.equals(transitions.get(i).attempt(), transitions.get(i - 1).attempt())) {
+                lastAttemptChange = i;
+            }
+            if (startOf(transitions.get(i)) != null) {
+                lastStart = i;
+            }
+        }
+        if (lastAttemptChange > lastStart) {
+            first.add(StepRow.fold(transitions.subList(0, lastAttemptChange)));
+            second.add(StepRow.fold(transitions.subList(lastAttemptChange, transitions.size())));
+        } else {
+            first.add(StepRow.fold(transitions));
+        }
+    }
+
+    private void upsertRuns(Connection connection, Collection<RunRow> rows) throws SQLException {
+        int n = rows.size();
+        String[] runIds = new String[n];
+        String[] tenants = new String[n];
+        String[] statuses = new String[n];
+        String[] errorCodes = new String[n];
+        Long[] createdAt = new Long[n];
+        Long[] updatedAt = new Long[n];
+        Long[] finishedAt = new Long[n];
+        Long[] events = new Long[n];
+        Long[] lastSeqs = new Long[n];
+        int i = 0;
+        for (RunRow row : rows) {
+            runIds[i] = row.runId;
+            tenants[i] = row.tenantId;
+            statuses[i] = row.status;
+            errorCodes[i] = row.errorCode;
+            createdAt[i] = epochMicros(row.createdAt);
+            updatedAt[i] = epochMicros(row.updatedAt);
+            finishedAt[i] = epochMicros(row.finishedAt);
+            events[i] = row.events;
+            lastSeqs[i] = row.lastSeq;
+            i++;
+        }
+        // A row's status is null exactly when the batch has no RUN_TRANSITION of the run (to_status is required).
         try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + runs + " AS r (" + RUN_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?) ON CONFLICT (run_id) DO UPDATE SET"
-                + " status = CASE WHEN ? THEN EXCLUDED.status ELSE r.status END,"
-                + " error_code = CASE WHEN ? THEN EXCLUDED.error_code ELSE r.error_code END,"
-                + " finished_at = CASE WHEN ? THEN EXCLUDED.finished_at ELSE r.finished_at END,"
-                + " updated_at = EXCLUDED.updated_at, events = r.events + 1, last_seq = EXCLUDED.last_seq")) {
-            for (Transition t : transitions) {
-                boolean run = t.step() == null;
-                upsert.setString(1, t.runId());
-                upsert.setString(2, t.tenantId());
-                setNullable(upsert, 3, run ? t.toStatus() : null);
-                setNullable(upsert, 4, run ? t.errorCode() : null);
-                upsert.setObject(5, timestamp(t.occurredAt()));
-                upsert.setObject(6, timestamp(t.occurredAt()));
-                upsert.setObject(7, run && TERMINAL_RUN.contains(t.toStatus()) ? timestamp(t.occurredAt()) : null,
-                        Types.TIMESTAMP_WITH_TIMEZONE);
-                upsert.setLong(8, t.seq());
-                upsert.setBoolean(9, run);
-                upsert.setBoolean(10, run);
-                upsert.setBoolean(11, run);
-                upsert.addBatch();
-            }
-            upsert.executeBatch();
+                + ") SELECT run_id, tenant_id, status, error_code, " + TIME.formatted("created_at") + ", "
+                + TIME.formatted("updated_at") + ", " + TIME.formatted("finished_at") + ", events, last_seq"
+                + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[],"
+                + " ?::bigint[], ?::bigint[], ?::bigint[]) WITH ORDINALITY AS u(run_id, tenant_id, status,"
+                + " error_code, created_at, updated_at, finished_at, events, last_seq, n) ORDER BY n"
+                + " ON CONFLICT (run_id) DO UPDATE SET"
+                + " status = CASE WHEN EXCLUDED.status IS NOT NULL THEN EXCLUDED.status ELSE r.status END,"
+                + " error_code = CASE WHEN EXCLUDED.status IS NOT NULL THEN EXCLUDED.error_code ELSE r.error_code END,"
+                + " finished_at = CASE WHEN EXCLUDED.status IS NOT NULL THEN EXCLUDED.finished_at ELSE r.finished_at"
+                + " END, updated_at = EXCLUDED.updated_at, events = r.events + EXCLUDED.events,"
+                + " last_seq = EXCLUDED.last_seq")) {
+            upsert.setArray(1, connection.createArrayOf("text", runIds));
+            upsert.setArray(2, connection.createArrayOf("text", tenants));
+            upsert.setArray(3, connection.createArrayOf("text", statuses));
+            upsert.setArray(4, connection.createArrayOf("text", errorCodes));
+            upsert.setArray(5, connection.createArrayOf("int8", createdAt));
+            upsert.setArray(6, connection.createArrayOf("int8", updatedAt));
+            upsert.setArray(7, connection.createArrayOf("int8", finishedAt));
+            upsert.setArray(8, connection.createArrayOf("int8", events));
+            upsert.setArray(9, connection.createArrayOf("int8", lastSeqs));
+            upsert.executeUpdate();
         }
     }
 
-    private void upsertSteps(Connection connection, List<Transition> transitions) throws SQLException {
-        if (transitions.isEmpty()) {
+    private void upsertSteps(Connection connection, List<StepRow> rows) throws SQLException {
+        if (rows.isEmpty()) {
             return;
+        }
+        int n = rows.size();
+        String[] runIds = new String[n];
+        String[] stepNames = new String[n];
+        Integer[] attempts = new Integer[n];
+        String[] statuses = new String[n];
+        String[] errorCodes = new String[n];
+        Long[] startedAt = new Long[n];
+        Long[] finishedAt = new Long[n];
+        Long[] updatedAt = new Long[n];
+        for (int i = 0; i < n; i++) {
+            StepRow row = rows.get(i);
+            runIds[i] = row.runId();
+            stepNames[i] = row.step();
+            attempts[i] = row.attempt();
+            statuses[i] = row.status();
+            errorCodes[i] = row.errorCode();
+            startedAt[i] = epochMicros(row.startedAt());
+            finishedAt[i] = epochMicros(row.finishedAt());
+            updatedAt[i] = epochMicros(row.updatedAt());
         }
         try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + steps + " AS s (" + STEP_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, step) DO UPDATE SET"
+                + ") SELECT run_id, step, attempt, status, error_code, " + TIME.formatted("started_at") + ", "
+                + TIME.formatted("finished_at") + ", " + TIME.formatted("updated_at")
+                + " FROM unnest(?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::bigint[],"
+                + " ?::bigint[], ?::bigint[]) WITH ORDINALITY AS u(run_id, step, attempt, status,"
+                + " error_code, started_at, finished_at, updated_at, n) ORDER BY n"
+                + " ON CONFLICT (run_id, step) DO UPDATE SET"
                 + " attempt = EXCLUDED.attempt, status = EXCLUDED.status, error_code = EXCLUDED.error_code,"
                 + " started_at = CASE WHEN EXCLUDED.started_at IS NOT NULL THEN EXCLUDED.started_at"
                 + " WHEN EXCLUDED.attempt IS DISTINCT FROM s.attempt THEN NULL ELSE s.started_at END,"
                 + " finished_at = EXCLUDED.finished_at, updated_at = EXCLUDED.updated_at")) {
-            for (Transition t : transitions) {
-                upsert.setString(1, t.runId());
-                upsert.setString(2, t.step());
-                if (t.attempt() == null) {
-                    upsert.setNull(3, Types.INTEGER);
-                } else {
-                    upsert.setInt(3, t.attempt());
-                }
-                upsert.setString(4, t.toStatus());
-                setNullable(upsert, 5, t.errorCode());
-                upsert.setObject(6, RUNNING.equals(t.toStatus()) ? timestamp(t.occurredAt()) : null,
-                        Types.TIMESTAMP_WITH_TIMEZONE);
-                upsert.setObject(7, TERMINAL_STEP.contains(t.toStatus()) ? timestamp(t.occurredAt()) : null,
-                        Types.TIMESTAMP_WITH_TIMEZONE);
-                upsert.setObject(8, timestamp(t.occurredAt()));
-                upsert.addBatch();
+            upsert.setArray(1, connection.createArrayOf("text", runIds));
+            upsert.setArray(2, connection.createArrayOf("text", stepNames));
+            upsert.setArray(3, connection.createArrayOf("int4", attempts));
+            upsert.setArray(4, connection.createArrayOf("text", statuses));
+            upsert.setArray(5, connection.createArrayOf("text", errorCodes));
+            upsert.setArray(6, connection.createArrayOf("int8", startedAt));
+            upsert.setArray(7, connection.createArrayOf("int8", finishedAt));
+            upsert.setArray(8, connection.createArrayOf("int8", updatedAt));
+            upsert.executeUpdate();
+        }
+    }
+
+    /** {@code started_at} that a step transition sets by itself: its time if it enters RUNNING. */
+    private static Instant startOf(Transition t) {
+        return RUNNING.equals(t.toStatus()) ? t.occurredAt() : null;
+    }
+
+    /**
+     * An instant as microseconds since the epoch (rounded half up to PostgreSQL's precision), which {@link #TIME}
+     * turns into a timestamptz exactly; null for null.
+     */
+    static Long epochMicros(Instant instant) {
+        if (instant == null) {
+            return null;
+        }
+        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L),
+                (instant.getNano() + 500) / 1000);
+    }
+
+
+    /** The fold of the RunEvents of one run in a batch, in chain order: the values one upsert writes. */
+    private static final class RunRow {
+        final String runId;
+        final String tenantId;
+        final Instant createdAt;
+        String status;
+        String errorCode;
+        Instant finishedAt;
+        Instant updatedAt;
+        long events;
+        long lastSeq;
+
+        RunRow(String runId, String tenantId, Instant createdAt) {
+            this.runId = runId;
+            this.tenantId = tenantId;
+            this.createdAt = createdAt;
+        }
+
+        void add(Transition t) {
+            if (t.step() == null) {
+                status = t.toStatus();
+                errorCode = t.errorCode();
+                finishedAt = TERMINAL_RUN.contains(t.toStatus()) ? t.occurredAt() : null;
             }
-            upsert.executeBatch();
+            updatedAt = t.occurredAt();
+            events++;
+            lastSeq = t.seq();
+        }
+    }
+
+    /** The values one upsert of a (run, step) writes. */
+    private record StepRow(String runId, String step, Integer attempt, String status, String errorCode,
+            Instant startedAt, Instant finishedAt, Instant updatedAt) {
+
+        /** The row that upserting the transitions one at a time into a new row leaves. */
+        static StepRow fold(List<Transition> transitions) {
+            Instant started = startOf(transitions.get(0));
+            for (int i = 1; i < transitions.size(); i++) {
+                Transition t = transitions.get(i);
+                if (startOf(t) != null) {
+                    started = startOf(t);
+                } else if (!Objects.equals(t.attempt(), transitions.get(i - 1).attempt())) {
+                    started = null;
+                }
+            }
+            Transition last = transitions.get(transitions.size() - 1);
+            return new StepRow(last.runId(), last.step(), last.attempt(), last.toStatus(), last.errorCode(), started,
+                    TERMINAL_STEP.contains(last.toStatus()) ? last.occurredAt() : null, last.occurredAt());
         }
     }
 
@@ -143,18 +300,39 @@ final class RunProjections {
         if (!RUN_EVENT_TYPE.equals(record.eventType())) {
             return null;
         }
-        JsonNode event;
-        try {
-            event = MAPPER.readTree(record.canonicalJson());
+        // One streaming pass over the top-level fields, as many RunEvents per batch as records: no tree is built.
+        // Same outcome as reading the tree: the last of duplicate fields wins, a malformed document is rejected.
+        String runId = null;
+        String kind = null;
+        String step = null;
+        String toStatus = null;
+        String errorCode = null;
+        Integer attempt = null;
+        try (JsonParser parser = MAPPER.createParser(record.canonicalJson())) {
+            if (parser.nextToken() == JsonToken.START_OBJECT) {
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = parser.currentName();
+                    JsonToken value = parser.nextToken();
+                    switch (field) {
+                        case "run_id" -> runId = text(parser, value);
+                        case "kind" -> kind = text(parser, value);
+                        case "step" -> step = text(parser, value);
+                        case "to_status" -> toStatus = text(parser, value);
+                        case "error_code" -> errorCode = text(parser, value);
+                        case "attempt" -> attempt = attempt(parser, value);
+                        default -> parser.skipChildren();
+                    }
+                }
+            } else {
+                parser.skipChildren();
+            }
         } catch (JsonProcessingException e) {
             LOG.warn("[audit {}] chain {} seq {}: RunEvent is not JSON, not projected: {}", schema, record.chainId(),
                     seq, e.getOriginalMessage());
             return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // reading a String: not expected
         }
-        String runId = text(event, "run_id");
-        String kind = text(event, "kind");
-        String step = text(event, "step");
-        String toStatus = text(event, "to_status");
         boolean runTransition = "RUN_TRANSITION".equals(kind);
         if (runId == null || toStatus == null || !(runTransition || "STEP_TRANSITION".equals(kind))
                 || (!runTransition && step == null)) {
@@ -162,10 +340,27 @@ final class RunProjections {
                     schema, record.chainId(), seq);
             return null;
         }
-        JsonNode attempt = event.get("attempt");
-        return new Transition(runId, record.tenantId(), runTransition ? null : step,
-                attempt != null && attempt.canConvertToInt() ? Integer.valueOf(attempt.intValue()) : null,
-                toStatus, text(event, "error_code"), record.occurredAt(), seq);
+        return new Transition(runId, record.tenantId(), runTransition ? null : step, attempt, toStatus, errorCode,
+                record.occurredAt(), seq);
+    }
+
+    /** A string field's value; null (the value skipped) for any other JSON type. */
+    private static String text(JsonParser parser, JsonToken value) throws IOException {
+        if (value == JsonToken.VALUE_STRING) {
+            return parser.getText();
+        }
+        parser.skipChildren();
+        return null;
+    }
+
+    /** A number that fits an int, as {@link JsonNode#canConvertToInt} and {@link JsonNode#intValue} read it. */
+    private static Integer attempt(JsonParser parser, JsonToken value) throws IOException {
+        if (!value.isNumeric()) {
+            parser.skipChildren();
+            return null;
+        }
+        JsonNode number = MAPPER.readTree(parser);
+        return number.canConvertToInt() ? Integer.valueOf(number.intValue()) : null;
     }
 
     Optional<RunProjection> run(Connection connection, String runId) throws SQLException {
@@ -245,18 +440,7 @@ final class RunProjections {
         return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
-    private static void setNullable(PreparedStatement statement, int index, String value) throws SQLException {
-        if (value == null) {
-            statement.setNull(index, Types.VARCHAR);
-        } else {
-            statement.setString(index, value);
-        }
-    }
 
-    private static String text(JsonNode event, String field) {
-        JsonNode value = event.get(field);
-        return value == null || !value.isTextual() ? null : value.textValue();
-    }
 
     /** One RunEvent: {@code step} is null for a run transition. */
     private record Transition(String runId, String tenantId, String step, Integer attempt, String toStatus,

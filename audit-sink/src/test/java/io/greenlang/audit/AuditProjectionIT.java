@@ -105,6 +105,71 @@ class AuditProjectionIT {
     }
 
     @Test
+    void shouldProjectABatchWithManyEventsOfOneRunAndStepAsAppendingThemOneByOne(TestInfra infra) {
+        AuditStore batched = new AuditStore(infra.dataSource(), infra.schemaName() + "_batched");
+        AuditStore single = new AuditStore(infra.dataSource(), infra.schemaName() + "_single");
+        batched.migrate();
+        single.migrate();
+        List<AuditRecord> records = new ArrayList<>();
+        // Step "s" of run-a: RUNNING in attempt 1, then a batch that moves to attempt 2 and back to 1 without
+        // entering RUNNING again: started_at must end null although the last attempt equals the stored one.
+        records.add(record("run-a", "t-a", RunEventKind.STEP_TRANSITION, "s", 1, "DISPATCHED", "RUNNING", null, 0, 0));
+        records.add(record("run-a", "t-a", RunEventKind.STEP_TRANSITION, "s", 2, "RUNNING", "READY", null, 1, 1));
+        records.add(record("run-a", "t-a", RunEventKind.STEP_TRANSITION, "s", 1, "READY", "RETRY_WAIT", "GL-E-X", 2, 2));
+        java.util.Random random = new java.util.Random(7);
+        String[] statuses = {"PENDING", "READY", "DISPATCHED", "RUNNING", "RETRY_WAIT", "SUCCEEDED", "FAILED",
+                "TIMED_OUT", "SKIPPED", "CANCELLED"};
+        for (int i = 3; i < 400; i++) {
+            String runId = "run-" + "abc".charAt(random.nextInt(3));
+            String status = statuses[random.nextInt(statuses.length)];
+            String errorCode = random.nextInt(4) == 0 ? "GL-E-" + i : null;
+            if (random.nextInt(5) == 0) {
+                records.add(record(runId, "t-" + runId, RunEventKind.RUN_TRANSITION, null, null, null, status,
+                        errorCode, i, i));
+            } else {
+                Integer attempt = random.nextInt(6) == 0 ? null : 1 + random.nextInt(2);
+                records.add(record(runId, "t-" + runId, RunEventKind.STEP_TRANSITION, "s" + random.nextInt(2),
+                        attempt, null, status, errorCode, i, i));
+            }
+        }
+
+        batched.append(records.subList(0, 1));
+        int from = 1;
+        for (int size : new int[] {2, 1, 40, 7, 150}) {
+            batched.append(records.subList(from, from + size));
+            from += size;
+        }
+        batched.append(records.subList(from, records.size()));
+        for (AuditRecord record : records) {
+            single.append(List.of(record));
+        }
+
+        for (String runId : List.of("run-a", "run-b", "run-c")) {
+            assertThat(batched.run(runId)).isEqualTo(single.run(runId)).isPresent();
+            assertThat(batched.steps(runId)).isEqualTo(single.steps(runId)).isNotEmpty();
+        }
+        assertThat(batched.steps("run-a")).filteredOn(step -> step.step().equals("s")).singleElement()
+                .satisfies(step -> assertThat(step.startedAt()).isEqualTo(
+                        single.steps("run-a").stream().filter(s -> s.step().equals("s")).findFirst()
+                                .orElseThrow().startedAt()));
+    }
+
+    @Test
+    void shouldClearStartedAtWhenABatchChangesTheAttemptAndReturnsToTheStoredOne() {
+        store.append(List.of(
+                record("run-flip", "t-f", RunEventKind.STEP_TRANSITION, "s", 1, "DISPATCHED", "RUNNING", null, 500, 0)));
+        store.append(List.of(
+                record("run-flip", "t-f", RunEventKind.STEP_TRANSITION, "s", 2, "RUNNING", "READY", null, 501, 1),
+                record("run-flip", "t-f", RunEventKind.STEP_TRANSITION, "s", 1, "READY", "RETRY_WAIT", null, 502, 2)));
+
+        assertThat(store.steps("run-flip")).singleElement().satisfies(step -> {
+            assertThat(step.attempt()).isEqualTo(1);
+            assertThat(step.status()).isEqualTo("RETRY_WAIT");
+            assertThat(step.startedAt()).isNull();
+        });
+    }
+
+    @Test
     void shouldIgnoreEventsThatAreNotRunEvents() {
         StepEvent stepEvent = EventSamples.sample(StepEvent.class);
         stepEvent.getMeta().setEventId(UUID.randomUUID().toString());
