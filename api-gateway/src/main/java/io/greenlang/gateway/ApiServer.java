@@ -1,0 +1,258 @@
+package io.greenlang.gateway;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.greenlang.audit.AuditStore;
+import io.greenlang.common.error.ErrorCode;
+import io.greenlang.common.error.GreenLangException;
+import io.greenlang.common.http.HealthCheck;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.router.ParsedEndpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's HTTP server (Javalin 7 on Jetty 12): the routes of its {@link RouteTable}, the OpenAPI document
+ * of that same table at {@value #OPENAPI_PATH}, liveness and readiness, and one error contract for everything,
+ * RFC 9457 {@value Problem#CONTENT_TYPE} ({@link Problem}):
+ * <ul>
+ *   <li>unknown route 404, wrong method 405 (with {@code Allow}), bad parameter 400, body over
+ *       {@value #MAX_REQUEST_BYTES} bytes 413 ({@link RequestErrors} picks their codes);</li>
+ *   <li>{@link GreenLangException}: its code's HTTP status, code and fix;</li>
+ *   <li>anything else: 500 {@code GL-E-INTERNAL} with an {@code error_id} that is logged with the stack trace;
+ *       the body never carries the exception's message or stack.</li>
+ * </ul>
+ *
+ * <p>This increment serves the read side of the audit store. Authentication, tenancy, admin routes, the outbox
+ * and the lag monitor are later increments; every route already declares the {@link Role}s it will require.
+ * The server never writes to the audit store.
+ */
+public final class ApiServer implements AutoCloseable {
+
+    /** Largest request body accepted: 1 MiB. */
+    public static final long MAX_REQUEST_BYTES = 1L << 20;
+    /** Where the OpenAPI document is served. */
+    public static final String OPENAPI_PATH = "/api/v1/openapi.json";
+    /** Limit of one readiness evaluation. */
+    public static final Duration READINESS_TIMEOUT = Duration.ofSeconds(2);
+    /** {@code info.version} of the OpenAPI document. */
+    public static final String API_VERSION = "1.0.0";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private static final String JSON = "application/json";
+
+    private final ObjectMapper mapper = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .build();
+    private final RouteTable routes;
+    private final Readiness readiness;
+    private final byte[] openApi;
+    private final Javalin app;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * Builds the server; {@link #start(int)} binds it.
+     *
+     * @param store           the audit store to read
+     * @param dataSource      the store's connections (audit packages are read in one snapshot through them)
+     * @param readinessChecks the checks of {@code /health/ready}, e.g. a {@link PostgresHealthCheck}; more
+     *                        (Kafka, S3, Debezium) are added here as the gateway grows
+     */
+    public ApiServer(AuditStore store, DataSource dataSource, List<? extends HealthCheck> readinessChecks) {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(dataSource, "dataSource");
+        this.readiness = new Readiness(readinessChecks, READINESS_TIMEOUT);
+        this.routes = routeTable(new RunResources(store, dataSource, mapper));
+        this.openApi = bytes(routes.openApi(mapper, "GreenLang API", API_VERSION));
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = MAX_REQUEST_BYTES;
+            config.http.prefer405over404 = true;
+            config.routes.before(this::limitBody);
+            routes.registerIn(config.routes);
+            config.routes.exception(ProblemException.class, (e, ctx) -> answer(ctx,
+                    new Problem(e.status(), e.code(), e.detail(), ctx.path(), Map.of(), null)));
+            config.routes.exception(GreenLangException.class, this::greenLangException);
+            config.routes.exception(HttpResponseException.class, this::frameworkException);
+            config.routes.exception(Exception.class, this::unexpected);
+        });
+    }
+
+    private RouteTable routeTable(RunResources runs) {
+        Set<Role> viewer = Set.of(Role.VIEWER);
+        List<QueryParameter> listQuery = List.of(
+                new QueryParameter("status", "string", "Only runs in this status (a RunStatus, any case)"),
+                new QueryParameter("tenant", "string", "Only runs of this tenant"),
+                new QueryParameter("limit", "integer", "Page size, 1 to " + AuditStore.MAX_RUNS_PAGE + ", default "
+                        + RunResources.DEFAULT_LIMIT),
+                new QueryParameter("cursor", "string", "next_cursor of the previous page"));
+        return RouteTable.of(List.of(
+                new Route(HandlerType.GET, "/api/v1/runs", "listRuns",
+                        "Runs from the audit store in run id order, one page at a time", viewer, listQuery,
+                        "RunPage", false, runs::list),
+                new Route(HandlerType.GET, "/api/v1/runs/{id}", "getRun",
+                        "One run with its steps, as its audit chain tells it", viewer, List.of(), "Run", false,
+                        runs::get),
+                new Route(HandlerType.GET, "/api/v1/runs/{id}/events", "listRunEvents",
+                        "Every audited event of the run with seq, hashes and Kafka coordinates", viewer, List.of(),
+                        "AuditedEvent", true, runs::events),
+                new Route(HandlerType.GET, "/api/v1/runs/{id}/audit-package", "getAuditPackage",
+                        "The run's audit package (greenlang-audit-package/1) with chain_valid", viewer, List.of(),
+                        "AuditPackage", false, runs::auditPackage),
+                new Route(HandlerType.GET, OPENAPI_PATH, "getOpenApi", "This document", Set.of(), List.of(),
+                        "OpenApiDocument", false, ctx -> ctx.contentType(JSON).result(openApi)),
+                new Route(HandlerType.GET, "/health/live", "live", "Liveness: 200 while the process answers",
+                        Set.of(), List.of(), "Liveness", false, ctx -> json(ctx, 200, Map.of("status", "UP"))),
+                new Route(HandlerType.GET, "/health/ready", "ready",
+                        "Readiness: 200 when every dependency check is UP, else 503", Set.of(), List.of(),
+                        "Readiness", false, this::ready)));
+    }
+
+    /**
+     * Binds the server and starts serving.
+     *
+     * @param port the port, 0 for any free port (read it back with {@link #port()})
+     * @return this
+     * @throws IllegalStateException if already started or closed
+     */
+    public ApiServer start(int port) {
+        if (closed.get() || !started.compareAndSet(false, true)) {
+            throw new IllegalStateException("The API server can be started once");
+        }
+        app.start(port);
+        LOG.info("API gateway serving {} routes on port {}", routes.routes().size(), app.port());
+        return this;
+    }
+
+    /** The bound port; valid after {@link #start(int)}. */
+    public int port() {
+        return app.port();
+    }
+
+    /** The route table the server registered and documents. */
+    public RouteTable routes() {
+        return routes;
+    }
+
+    /**
+     * The HTTP endpoints Javalin actually has registered, as {@code METHOD path} (before/after filters excluded):
+     * what the OpenAPI document is checked against.
+     *
+     * @return the endpoints in registration order
+     */
+    public List<String> registeredEndpoints() {
+        List<String> result = new ArrayList<>();
+        for (ParsedEndpoint parsed : app.unsafe.internalRouter.allHttpHandlers()) {
+            if (parsed.endpoint.method.isHttpMethod()) {
+                result.add(parsed.endpoint.method.name() + " " + parsed.endpoint.path);
+            }
+        }
+        return result;
+    }
+
+    /** Stops the server and the readiness threads. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            app.stop();
+            readiness.close();
+            LOG.info("API gateway stopped");
+        }
+    }
+
+    // ------------------------------------------------------------------ handlers
+
+    /** Refuses a declared body over the limit before any route runs (Javalin enforces it again when reading). */
+    private void limitBody(Context ctx) {
+        long length = ctx.req().getContentLengthLong();
+        if (length > MAX_REQUEST_BYTES) {
+            throw new ProblemException(413, RequestErrors.codeFor(413), "The request body has " + length
+                    + " bytes; the limit is " + MAX_REQUEST_BYTES + " bytes (1 MiB)");
+        }
+    }
+
+    private void ready(Context ctx) {
+        Map<String, HealthCheck.Result> results = readiness.run();
+        json(ctx, Readiness.allUp(results) ? 200 : 503, Readiness.body(results));
+    }
+
+    private void greenLangException(GreenLangException e, Context ctx) {
+        int status = e.httpStatus();
+        String errorId = null;
+        if (status >= 500) {
+            errorId = UUID.randomUUID().toString();
+            LOG.error("[error {}] {} {} failed with {}", errorId, ctx.method(), ctx.path(), e.errorCode().code(), e);
+        } else {
+            LOG.debug("{} {} refused: {}", ctx.method(), ctx.path(), e.getMessage());
+        }
+        answer(ctx, new Problem(status, e.errorCode(), e.detailMessage(), ctx.path(), e.details(), errorId));
+    }
+
+    private void frameworkException(HttpResponseException e, Context ctx) {
+        int status = e.getStatus();
+        ErrorCode code = RequestErrors.codeFor(status);
+        String detail;
+        String errorId = null;
+        if (status == 404) {
+            detail = "No route " + ctx.method().name() + " " + ctx.path() + "; the routes are listed in " + OPENAPI_PATH;
+        } else if (status == 405) {
+            String allowed = e.getDetails().getOrDefault("availableMethods", e.getDetails().get("Available methods"));
+            if (allowed != null) {
+                ctx.header("Allow", allowed);
+            }
+            detail = "Method " + ctx.method().name() + " is not allowed on " + ctx.path() + "; allowed: " + allowed;
+        } else if (status == 413) {
+            detail = "The request body exceeds the limit of " + MAX_REQUEST_BYTES + " bytes (1 MiB)";
+        } else if (status >= 500) {
+            errorId = UUID.randomUUID().toString();
+            LOG.error("[error {}] {} {} failed with HTTP {}", errorId, ctx.method(), ctx.path(), status, e);
+            detail = "Internal error; quote error_id " + errorId + " to support";
+        } else {
+            detail = e.getMessage() == null ? "Bad request" : e.getMessage();
+        }
+        answer(ctx, new Problem(status < 400 ? 500 : status, code, detail, ctx.path(), Map.of(), errorId));
+    }
+
+    private void unexpected(Exception e, Context ctx) {
+        String errorId = UUID.randomUUID().toString();
+        LOG.error("[error {}] {} {} failed unexpectedly", errorId, ctx.method(), ctx.path(), e);
+        answer(ctx, new Problem(500, ErrorCode.INTERNAL, "Internal error; quote error_id " + errorId + " to support",
+                ctx.path(), Map.of(), errorId));
+    }
+
+    private void answer(Context ctx, Problem problem) {
+        ctx.status(problem.status()).contentType(Problem.CONTENT_TYPE).result(bytes(problem.toJson()));
+    }
+
+    private void json(Context ctx, int status, Object body) {
+        ctx.status(status).contentType(JSON).result(bytes(body));
+    }
+
+    private byte[] bytes(Object body) {
+        try {
+            return mapper.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot serialise a response body", e);
+        }
+    }
+}
