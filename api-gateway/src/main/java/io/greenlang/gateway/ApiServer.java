@@ -20,6 +20,7 @@ import io.greenlang.audit.AuditStore;
 import io.greenlang.common.error.ErrorCode;
 import io.greenlang.common.error.GreenLangException;
 import io.greenlang.common.http.HealthCheck;
+import io.greenlang.common.http.Readiness;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;

@@ -9,17 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -67,21 +62,17 @@ public final class ServiceHttpServer implements AutoCloseable {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final PrometheusMeterRegistry registry;
-    private final List<HealthCheck> checks;
-    private final Duration checkTimeout;
+    private final Readiness readiness;
     private final HttpServer healthServer;
     private final HttpServer metricsServer;
     private final ExecutorService httpExecutor;
-    private final ExecutorService checkExecutor;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ServiceHttpServer(Builder b) throws IOException {
         this.registry = b.registry;
-        this.checks = List.copyOf(b.checks);
-        this.checkTimeout = b.checkTimeout;
+        this.readiness = new Readiness(b.checks, b.checkTimeout);
         int id = INSTANCES.incrementAndGet();
         this.httpExecutor = Executors.newFixedThreadPool(2, daemonThreads("gl-http-" + id + "-"));
-        this.checkExecutor = Executors.newCachedThreadPool(daemonThreads("gl-health-check-" + id + "-"));
         boolean shared = b.healthPort.intValue() == b.metricsPort.intValue();
         HttpServer health = null;
         HttpServer metrics = null;
@@ -93,7 +84,7 @@ public final class ServiceHttpServer implements AutoCloseable {
                 health.stop(0);
             }
             httpExecutor.shutdownNow();
-            checkExecutor.shutdownNow();
+            readiness.close();
             throw e;
         }
         this.healthServer = health;
@@ -112,7 +103,7 @@ public final class ServiceHttpServer implements AutoCloseable {
             metricsServer.start();
         }
         log.info("Serving /health/live and /health/ready on port {} and /metrics on port {} ({} readiness checks)",
-                healthPort(), metricsPort(), checks.size());
+                healthPort(), metricsPort(), readiness.names().size());
     }
 
     /**
@@ -155,37 +146,7 @@ public final class ServiceHttpServer implements AutoCloseable {
      * @return the result of each check, by name, in registration order
      */
     public Map<String, HealthCheck.Result> runChecks() {
-        Map<String, Future<HealthCheck.Result>> futures = new LinkedHashMap<>();
-        for (HealthCheck check : checks) {
-            futures.put(check.name(), checkExecutor.submit(check::check));
-        }
-        long deadline = System.nanoTime() + checkTimeout.toNanos();
-        Map<String, HealthCheck.Result> results = new LinkedHashMap<>();
-        for (Map.Entry<String, Future<HealthCheck.Result>> e : futures.entrySet()) {
-            results.put(e.getKey(), await(e.getKey(), e.getValue(), deadline));
-        }
-        return results;
-    }
-
-    private HealthCheck.Result await(String name, Future<HealthCheck.Result> future, long deadline) {
-        try {
-            HealthCheck.Result result = future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            return result != null ? result : HealthCheck.Result.down("check returned no result");
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            log.warn("Health check {} timed out after {} ms", name, checkTimeout.toMillis());
-            return HealthCheck.Result.down("timed out after " + checkTimeout.toMillis() + " ms");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            log.debug("Health check {} failed", name, cause);
-            String message = cause.getMessage();
-            return HealthCheck.Result.down(message == null || message.isBlank()
-                    ? cause.getClass().getName() : message);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            future.cancel(true);
-            return HealthCheck.Result.down("interrupted");
-        }
+        return readiness.run();
     }
 
     /** Stops both servers at once and the worker threads. Idempotent. */
@@ -199,7 +160,7 @@ public final class ServiceHttpServer implements AutoCloseable {
             metricsServer.stop(0);
         }
         httpExecutor.shutdownNow();
-        checkExecutor.shutdownNow();
+        readiness.close();
         log.info("Stopped health and metrics server");
     }
 
@@ -249,18 +210,8 @@ public final class ServiceHttpServer implements AutoCloseable {
 
     private Response ready() throws JsonProcessingException {
         Map<String, HealthCheck.Result> results = runChecks();
-        boolean up = results.values().stream().allMatch(HealthCheck.Result::isUp);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", up ? HealthCheck.Status.UP.name() : HealthCheck.Status.DOWN.name());
-        results.forEach((name, result) -> {
-            Map<String, String> entry = new LinkedHashMap<>();
-            entry.put("status", result.status().name());
-            entry.put("detail", result.detail());
-            body.put(name, entry);
-        });
-        if (!up) {
-            log.debug("Not ready: {}", results);
-        }
+        boolean up = Readiness.allUp(results);
+        Map<String, Object> body = Readiness.body(results);
         return json(up ? 200 : 503, body);
     }
 

@@ -1,4 +1,4 @@
-package io.greenlang.gateway;
+package io.greenlang.common.http;
 
 import java.time.Duration;
 import java.util.HashSet;
@@ -15,16 +15,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.greenlang.common.http.HealthCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's readiness checks ({@code /health/ready}): an ordered list of {@link HealthCheck}s, run
- * concurrently, each within the check timeout; a check that throws, returns null or times out is DOWN with the
- * reason as detail. Today the list holds PostgreSQL ({@link PostgresHealthCheck}); Kafka, S3 and the Debezium
- * engine are added by passing more checks, with no change here. The body has the shape of
- * {@link io.greenlang.common.http.ServiceHttpServer}'s: {@code {"status":"UP|DOWN","<check>":{"status","detail"}}}.
+ * Readiness ({@code /health/ready}) of a service: an ordered list of {@link HealthCheck}s, run concurrently, each
+ * within the check timeout; a check that throws, returns null or times out is DOWN with the reason as detail. The
+ * one implementation behind {@link ServiceHttpServer} and the API gateway; the body is
+ * {@code {"status":"UP|DOWN","<check>":{"status","detail"}}}.
  */
 public final class Readiness implements AutoCloseable {
 
@@ -56,7 +54,7 @@ public final class Readiness implements AutoCloseable {
         int id = INSTANCES.incrementAndGet();
         AtomicInteger n = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "gl-gateway-health-" + id + "-" + n.incrementAndGet());
+            Thread thread = new Thread(runnable, "gl-health-check-" + id + "-" + n.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
