@@ -5,6 +5,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +22,8 @@ import java.util.Set;
 
 import javax.sql.DataSource;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -55,8 +61,8 @@ final class AuditDemo {
      *
      * @return true if the run's chains verified, the package checked offline and every replayed chain was equal
      */
-    static boolean run(GlConfig config, AuditStore sinkView, String runId, Path dataDirectory, PrintWriter out)
-            throws InterruptedException {
+    static boolean run(GlConfig config, AuditStore sinkView, String apiUrl, String runId, Path dataDirectory,
+                       PrintWriter out) throws InterruptedException {
         TopicCatalog catalog = TopicCatalog.standard();
         DataSource admin = AuditDataSources.fromConfig(config);
         AuditStore store = new AuditStore(admin, sinkView.schema());
@@ -84,7 +90,7 @@ final class AuditDemo {
                 : "gl audit verify --run " + runId + ": BROKEN, see above.");
 
         Path packageFile = dataDirectory.resolve("audit-package-" + runId + ".json");
-        boolean packageValid = writeAndCheck(auditPackage, packageFile, out);
+        boolean packageValid = writeAndCheck(auditPackage, packageFile, out) && servedValid(apiUrl, runId, out);
 
         out.println();
         long t1 = System.nanoTime();
@@ -117,6 +123,23 @@ final class AuditDemo {
             return valid;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the audit package " + file, e);
+        }
+    }
+
+    /** Asks the REST API for the run's audit package, as the runbook does with curl, and prints its chain_valid. */
+    private static boolean servedValid(String apiUrl, String runId, PrintWriter out) throws InterruptedException {
+        URI uri = URI.create(apiUrl + "/api/v1/runs/" + runId + "/audit-package");
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri)
+                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode chainValid = response.statusCode() == 200
+                    ? new ObjectMapper().readTree(response.body()).get("chain_valid") : null;
+            out.println("curl -s " + uri + " | jq .chain_valid  ->  "
+                    + (chainValid == null ? "HTTP " + response.statusCode() : chainValid.toString()));
+            return chainValid != null && chainValid.asBoolean();
+        } catch (IOException e) {
+            out.println("curl -s " + uri + " failed: " + e.getMessage());
+            return false;
         }
     }
 

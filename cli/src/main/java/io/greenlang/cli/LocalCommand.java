@@ -67,6 +67,11 @@ final class LocalCommand implements Runnable {
                 description = "S3 API port (0: last used, else free).")
         private int s3Port;
 
+        @Option(names = "--api-port", paramLabel = "PORT", defaultValue = "8080",
+                description = "Port of the REST API and its /health endpoints (default: ${DEFAULT-VALUE}, the "
+                        + "runbook's; 0: a free one).")
+        private int apiPort;
+
         @Override
         public Integer call() throws InterruptedException {
             var out = spec.commandLine().getOut();
@@ -76,7 +81,8 @@ final class LocalCommand implements Runnable {
             LocalServices services;
             try {
                 GlConfig config = GlConfig.load(environment(System.getenv(), platform), Optional.empty());
-                services = LocalServices.start(config, PolicyEngines.fromConfig(config), dataDirectory, out);
+                services = LocalServices.start(config, PolicyEngines.fromConfig(config), dataDirectory, apiPort,
+                        out);
             } catch (RuntimeException | InterruptedException e) {
                 platform.close();
                 throw e;
@@ -91,8 +97,11 @@ final class LocalCommand implements Runnable {
                 }
             }, "gl-local-shutdown"));
             out.println();
-            out.println("GreenLang local platform is ready: run orchestrator, executor worker and audit sink running.");
+            out.println("GreenLang local platform is ready: run orchestrator, executor worker, audit sink and REST API "
+                    + "running.");
             platform.printEndpoints();
+            out.println("REST API " + services.apiUrl() + "/api/v1/runs  (OpenAPI: " + services.apiUrl()
+                    + "/api/v1/openapi.json, readiness: " + services.apiUrl() + "/health/ready)");
             Path settings = writeClientSettings(platform);
             out.println("Settings for other gl commands: --config " + settings + "  (e.g. ./gl audit verify --config "
                     + settings + ")");

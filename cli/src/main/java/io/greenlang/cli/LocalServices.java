@@ -4,8 +4,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+
+import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.config.types.Password;
@@ -21,6 +24,8 @@ import io.greenlang.common.config.PostgresConnection;
 import io.greenlang.common.kafka.KafkaClients;
 import io.greenlang.common.metrics.GlMeters;
 import io.greenlang.executor.local.LocalProcessExecutor;
+import io.greenlang.gateway.ApiServer;
+import io.greenlang.gateway.PostgresHealthCheck;
 import io.greenlang.executor.worker.StepWorker;
 import io.greenlang.localstack.LocalStack;
 import io.greenlang.pipeline.PipelineCompiler;
@@ -50,10 +55,11 @@ final class LocalServices implements AutoCloseable {
     private final AuditStore auditStore;
     private final AuditSink auditSink;
     private final AuditVerifier auditVerifier;
+    private final ApiServer api;
 
     private LocalServices(GlConfig config, RunOrchestratorApp orchestrator, ArtifactStore store,
                           LocalProcessExecutor executor, StepWorker worker, AuditStore auditStore,
-                          AuditSink auditSink, AuditVerifier auditVerifier) {
+                          AuditSink auditSink, AuditVerifier auditVerifier, ApiServer api) {
         this.config = config;
         this.orchestrator = orchestrator;
         this.store = store;
@@ -62,6 +68,7 @@ final class LocalServices implements AutoCloseable {
         this.auditStore = auditStore;
         this.auditSink = auditSink;
         this.auditVerifier = auditVerifier;
+        this.api = api;
     }
 
     /**
@@ -86,12 +93,15 @@ final class LocalServices implements AutoCloseable {
         return env;
     }
 
-    /** Starts the orchestrator, the worker and the audit sink; returns once the orchestrator is RUNNING. */
-    static LocalServices start(GlConfig config, PolicyEngine policy, Path dataDirectory, PrintWriter out)
-            throws InterruptedException {
+    /**
+     * Starts the orchestrator, the worker, the audit sink and the REST API (read side, on {@code apiPort}, 0 for a
+     * free one); returns once the orchestrator is RUNNING.
+     */
+    static LocalServices start(GlConfig config, PolicyEngine policy, Path dataDirectory, int apiPort,
+                               PrintWriter out) throws InterruptedException {
         long t0 = System.nanoTime();
         LocalPlatform.step(out, "Starting the run orchestrator (Kafka Streams, exactly-once), the executor worker "
-                + "(local processes) and the audit sink (hash chains in PostgreSQL) ...");
+                + "(local processes), the audit sink (hash chains in PostgreSQL) and the REST API ...");
         TopicCatalog catalog = TopicCatalog.standard();
         GlMeters meters = new GlMeters(new SimpleMeterRegistry());
         RunOrchestratorApp orchestrator = RunOrchestratorApp.create(config, catalog,
@@ -103,6 +113,7 @@ final class LocalServices implements AutoCloseable {
         AuditStore auditStore = null;
         AuditSink auditSink = null;
         AuditVerifier auditVerifier = null;
+        ApiServer api = null;
         try {
             store = ArtifactStore.fromConfig(config, meters);
             executor = LocalProcessExecutor.fromConfig(config);
@@ -117,18 +128,21 @@ final class LocalServices implements AutoCloseable {
             if (!config.auditVerifyInterval().isZero()) {
                 auditVerifier = new AuditVerifier(auditStore, meters, config.auditVerifyInterval()).start();
             }
+            DataSource readOnly = AuditDataSources.fromConfig(config);
+            api = new ApiServer(new AuditStore(readOnly, config.auditSchema()), readOnly,
+                    List.of(new PostgresHealthCheck(readOnly, config.auditSchema()))).start(apiPort);
             if (!orchestrator.awaitRunning(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("the run orchestrator did not reach RUNNING within 60 s (state "
                         + orchestrator.state() + ")");
             }
         } catch (RuntimeException | InterruptedException e) {
-            new LocalServices(config, orchestrator, store, executor, worker, auditStore, auditSink, auditVerifier)
-                    .close();
+            new LocalServices(config, orchestrator, store, executor, worker, auditStore, auditSink, auditVerifier,
+                    api).close();
             throw e;
         }
         LocalPlatform.done(out, t0);
         return new LocalServices(config, orchestrator, store, executor, worker, auditStore, auditSink,
-                auditVerifier);
+                auditVerifier, api);
     }
 
     /**
@@ -157,8 +171,16 @@ final class LocalServices implements AutoCloseable {
         return auditStore;
     }
 
+    /** The base URL of the REST API, e.g. {@code http://127.0.0.1:8080}. */
+    String apiUrl() {
+        return "http://127.0.0.1:" + api.port();
+    }
+
     @Override
     public void close() {
+        if (api != null) {
+            api.close();
+        }
         if (auditVerifier != null) {
             auditVerifier.close();
         }

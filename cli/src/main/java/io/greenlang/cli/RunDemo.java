@@ -98,14 +98,15 @@ final class RunDemo {
         String pipeline = resource(PIPELINE_RESOURCE);
 
         try (KafkaConsumer<byte[], byte[]> watcher = watcher(bootstrapServers, catalog);
-             LocalServices services = LocalServices.start(config, policy, dataDirectory, out)) {
+             LocalServices services = LocalServices.start(config, policy, dataDirectory, 0, out)) {
             String runId = UUID.randomUUID().toString();
             LocalPlatform.step(out, "Submitting pipeline '" + PIPELINE_NAME + "' (load -> emissions -> efficiency, "
                     + "reference agents) as run " + runId + " ...");
             submit(bootstrapServers, catalog, runId, pipeline);
             boolean succeeded = follow(watcher, catalog, runId, out);
             printArtifacts(services.store(), config.s3Bucket(), runId, out);
-            boolean audited = AuditDemo.run(config, services.auditStore(), runId, dataDirectory, out);
+            boolean audited = AuditDemo.run(config, services.auditStore(), services.apiUrl(), runId, dataDirectory,
+                    out);
             if (!audited) {
                 out.println("The run's audit trail did not verify; see above.");
             }
