@@ -16,7 +16,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.greenlang.audit.AuditDataSources;
 import io.greenlang.audit.AuditStore;
+import io.greenlang.common.config.GlConfig;
 import io.greenlang.common.error.ErrorCode;
 import io.greenlang.common.error.GreenLangException;
 import io.greenlang.common.http.HealthCheck;
@@ -97,6 +99,19 @@ public final class ApiServer implements AutoCloseable {
             config.routes.exception(HttpResponseException.class, this::frameworkException);
             config.routes.exception(Exception.class, this::unexpected);
         });
+    }
+
+    /**
+     * The server of a deployment: the audit store from {@code GL_AUDIT_DB_URL} or {@code GL_POSTGRES_*} and
+     * {@code GL_AUDIT_SCHEMA}, readiness = that database with the store migrated.
+     *
+     * @param config the platform configuration
+     * @return the server, not started
+     */
+    public static ApiServer fromConfig(GlConfig config) {
+        DataSource dataSource = AuditDataSources.fromConfig(config);
+        return new ApiServer(new AuditStore(dataSource, config.auditSchema()), dataSource,
+                List.of(new PostgresHealthCheck(dataSource, config.auditSchema())));
     }
 
     private RouteTable routeTable(RunResources runs) {

@@ -4,11 +4,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.config.types.Password;
@@ -25,7 +22,6 @@ import io.greenlang.common.kafka.KafkaClients;
 import io.greenlang.common.metrics.GlMeters;
 import io.greenlang.executor.local.LocalProcessExecutor;
 import io.greenlang.gateway.ApiServer;
-import io.greenlang.gateway.PostgresHealthCheck;
 import io.greenlang.executor.worker.StepWorker;
 import io.greenlang.localstack.LocalStack;
 import io.greenlang.pipeline.PipelineCompiler;
@@ -128,9 +124,7 @@ final class LocalServices implements AutoCloseable {
             if (!config.auditVerifyInterval().isZero()) {
                 auditVerifier = new AuditVerifier(auditStore, meters, config.auditVerifyInterval()).start();
             }
-            DataSource readOnly = AuditDataSources.fromConfig(config);
-            api = new ApiServer(new AuditStore(readOnly, config.auditSchema()), readOnly,
-                    List.of(new PostgresHealthCheck(readOnly, config.auditSchema()))).start(apiPort);
+            api = ApiServer.fromConfig(config).start(apiPort);
             if (!orchestrator.awaitRunning(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("the run orchestrator did not reach RUNNING within 60 s (state "
                         + orchestrator.state() + ")");

@@ -1,0 +1,48 @@
+package io.greenlang.gateway;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+import io.greenlang.common.config.GlConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The API gateway service: {@code ApiGatewayMain}, no arguments. Reads its settings from the {@code GL_*}
+ * environment ({@code docs/config.md}: GL_POSTGRES_* or GL_AUDIT_DB_URL, GL_AUDIT_SCHEMA) and serves the REST API
+ * with {@code /health/live} and {@code /health/ready} on {@code GL_HEALTH_PORT} (the runbook's 8080, where
+ * {@code curl localhost:8080/api/v1/...} and {@code /health/ready} both answer) until SIGTERM. Exits with 2 on an
+ * argument.
+ */
+public final class ApiGatewayMain {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiGatewayMain.class);
+
+    private ApiGatewayMain() {
+    }
+
+    /**
+     * Runs the gateway until SIGTERM.
+     *
+     * @param args none
+     */
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length != 0) {
+            LOG.error("Unexpected arguments {}. Usage: ApiGatewayMain (settings come from GL_* variables)",
+                    List.of(args));
+            System.exit(2);
+            return;
+        }
+        GlConfig config = GlConfig.load(System.getenv(), Optional.empty());
+        ApiServer server = ApiServer.fromConfig(config).start(config.healthPort());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("API gateway stopping");
+            server.close();
+            stopped.countDown();
+        }, "api-gateway-shutdown"));
+        LOG.info("API gateway started on port {} (audit schema {})", server.port(), config.auditSchema());
+        stopped.await();
+    }
+}
