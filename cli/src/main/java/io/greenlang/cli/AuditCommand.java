@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -137,7 +138,7 @@ final class AuditCommand implements Runnable {
         }
 
         private static List<ChainVerification> withProgress(PrintWriter out, long total,
-                                                            java.util.function.Function<AuditStore.VerifyListener,
+                                                            Function<AuditStore.VerifyListener,
                                                                     List<ChainVerification>> verification) {
             try (ProgressBar bar = ProgressBar.onConsole(out, "verifying", total, "chains")) {
                 return verification.apply((result, done, all) -> bar.update(done, all));
