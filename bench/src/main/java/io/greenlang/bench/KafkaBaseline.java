@@ -109,11 +109,31 @@ public final class KafkaBaseline {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.createTopics(List.of(new NewTopic(topic, settings.partitions(), (short) 1))).all().get();
             try {
+                primeLeaders(topic, settings.partitions());
                 Throughput produced = produce(topic, settings, progress);
                 Throughput consumed = consume(topic, settings, progress);
                 return new Result(settings, produced, consumed);
             } finally {
                 admin.deleteTopics(List.of(topic)).all().get();
+            }
+        }
+    }
+
+    /**
+     * Writes one record to offset 0 of every partition, one at a time, before anything is timed. Right after a
+     * topic is created its partitions may still refuse writes (NOT_LEADER_OR_FOLLOWER) for a moment; a pipelined
+     * idempotent producer that meets that on its first batch was seen to retry it out of sequence
+     * (OUT_OF_ORDER_SEQUENCE_NUMBER) until its delivery timeout. The timed phases start after these records.
+     */
+    private void primeLeaders(String topic, int partitions) throws InterruptedException, ExecutionException {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int partition = 0; partition < partitions; partition++) {
+                producer.send(new ProducerRecord<>(topic, partition, null, new byte[0])).get();
             }
         }
     }
@@ -168,7 +188,7 @@ public final class KafkaBaseline {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            partitions.forEach(partition -> consumer.seek(partition, 1)); // after primeLeaders' record
             long nextReport = 100_000;
             while (count < settings.records()) {
                 if (System.nanoTime() > deadline) {
