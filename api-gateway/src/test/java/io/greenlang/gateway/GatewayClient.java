@@ -7,9 +7,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.greenlang.audit.AuditStore;
+import io.greenlang.testkit.TestInfra;
 
 /** A java.net.http client for one started {@link ApiServer}. */
 final class GatewayClient {
@@ -23,6 +26,12 @@ final class GatewayClient {
 
     GatewayClient(ApiServer server) {
         this.port = server.port();
+    }
+
+    /** Starts a server on a free port over the class's audit store, ready when its PostgreSQL schema is. */
+    static ApiServer startServer(TestInfra infra, AuditStore store) {
+        return new ApiServer(store, infra.dataSource(),
+                List.of(new PostgresHealthCheck(infra.dataSource(), infra.schemaName()))).start(0);
     }
 
     HttpResponse<String> get(String path) {

@@ -31,8 +31,7 @@ class OpenApiDocumentIT {
         AuditStore store = new AuditStore(infra.dataSource(), infra.schemaName());
         store.migrate();
         new AuditFixture(infra, store).succeededRun(RUN_ID, "acme-heat");
-        server = new ApiServer(store, infra.dataSource(),
-                List.of(new PostgresHealthCheck(infra.dataSource(), infra.schemaName()))).start(0);
+        server = GatewayClient.startServer(infra, store);
         client = new GatewayClient(server);
     }
 

@@ -31,8 +31,7 @@ class ProblemJsonIT {
     static void start(TestInfra infra) {
         AuditStore store = new AuditStore(infra.dataSource(), infra.schemaName());
         store.migrate();
-        server = new ApiServer(store, infra.dataSource(),
-                List.of(new PostgresHealthCheck(infra.dataSource(), infra.schemaName()))).start(0);
+        server = GatewayClient.startServer(infra, store);
         client = new GatewayClient(server);
     }
 

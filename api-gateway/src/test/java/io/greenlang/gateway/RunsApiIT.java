@@ -29,8 +29,7 @@ class RunsApiIT {
         AuditStore store = new AuditStore(infra.dataSource(), infra.schemaName());
         store.migrate();
         audit = new AuditFixture(infra, store);
-        server = new ApiServer(store, infra.dataSource(),
-                List.of(new PostgresHealthCheck(infra.dataSource(), infra.schemaName()))).start(0);
+        server = GatewayClient.startServer(infra, store);
         client = new GatewayClient(server);
     }
 
