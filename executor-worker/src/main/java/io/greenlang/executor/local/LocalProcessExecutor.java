@@ -539,27 +539,37 @@ public final class LocalProcessExecutor implements StepExecutor {
 
     // ------------------------------------------------------------------ housekeeping
 
-    /** Deletes the folders of attempts reported longer ago than the retention. */
+    /**
+     * Deletes the folders of attempts reported longer ago than the retention, and run folders left empty. Holds the
+     * launch lock per run folder: a launch creates the run folder before its attempt folder, and an empty run folder
+     * deleted in between would fail that launch.
+     */
     private void prune() {
         Instant limit = Instant.now().minus(retention);
         for (Path runDir : list(attemptsDir)) {
-            for (Path dir : list(runDir)) {
-                AttemptFolder folder = new AttemptFolder(dir);
-                try {
-                    if (folder.reportedTime().map(t -> t.isBefore(limit)).orElse(false)) {
-                        deleteRecursively(dir);
-                    }
-                } catch (IOException | UncheckedIOException e) {
-                    log.warn("Cannot prune {}: {}", dir, e.toString());
-                }
+            synchronized (launchLock) {
+                pruneRun(runDir, limit);
             }
-            try (Stream<Path> left = Files.list(runDir)) {
-                if (left.findAny().isEmpty()) {
-                    Files.delete(runDir);
+        }
+    }
+
+    private void pruneRun(Path runDir, Instant limit) {
+        for (Path dir : list(runDir)) {
+            AttemptFolder folder = new AttemptFolder(dir);
+            try {
+                if (folder.reportedTime().map(t -> t.isBefore(limit)).orElse(false)) {
+                    deleteRecursively(dir);
                 }
-            } catch (IOException e) {
-                log.debug("Cannot prune {}: {}", runDir, e.toString());
+            } catch (IOException | UncheckedIOException e) {
+                log.warn("Cannot prune {}: {}", dir, e.toString());
             }
+        }
+        try (Stream<Path> left = Files.list(runDir)) {
+            if (left.findAny().isEmpty()) {
+                Files.delete(runDir);
+            }
+        } catch (IOException e) {
+            log.debug("Cannot prune {}: {}", runDir, e.toString());
         }
     }
 
