@@ -3,7 +3,9 @@ package io.greenlang.gateway;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -13,9 +15,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.greenlang.audit.AuditDataSources;
 import io.greenlang.audit.AuditStore;
 import io.greenlang.common.config.GlConfig;
@@ -23,11 +22,14 @@ import io.greenlang.common.error.ErrorCode;
 import io.greenlang.common.error.GreenLangException;
 import io.greenlang.common.http.HealthCheck;
 import io.greenlang.common.http.Readiness;
+import io.greenlang.common.metrics.GlMeters;
+import io.greenlang.common.metrics.GlMetrics;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.router.ParsedEndpoint;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,9 +45,10 @@ import org.slf4j.LoggerFactory;
  *       the body never carries the exception's message or stack.</li>
  * </ul>
  *
- * <p>This increment serves the read side of the audit store. Authentication, tenancy, admin routes, the outbox
- * and the lag monitor are later increments; every route already declares the {@link Role}s it will require.
- * The server never writes to the audit store.
+ * <p>Every route declares the {@link Role}s that may call it; for those routes the server authenticates the
+ * caller ({@link Authenticator}: 401 without credentials), checks the roles (403 GL-E-RBAC-DENIED) and runs the
+ * {@link RequestGuard}s (blocklist, rate limit) before the handler, which reads the caller with
+ * {@link Principal#of}. The server never writes to the audit store.
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -60,45 +63,59 @@ public final class ApiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String JSON = "application/json";
+    private static final List<String> METHOD_OVERRIDE_HEADERS = List.of("X-HTTP-Method-Override", "X-HTTP-Method",
+            "X-Method-Override");
 
-    private final ObjectMapper mapper = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .build();
+    private final ObjectMapper mapper = ApiJson.MAPPER;
     private final RouteTable routes;
+    private final Map<String, Route> byKey = new HashMap<>();
+    private final Authenticator authenticator;
+    private final List<RequestGuard> guards;
+    private final GlMeters meters;
     private final Readiness readiness;
     private final byte[] openApi;
     private final Javalin app;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    /**
-     * Builds the server; {@link #start(int)} binds it.
-     *
-     * @param store           the audit store to read
-     * @param dataSource      the store's connections (audit packages are read in one snapshot through them)
-     * @param readinessChecks the checks of {@code /health/ready}, e.g. a {@link PostgresHealthCheck}; more
-     *                        (Kafka, S3, Debezium) are added here as the gateway grows
-     */
-    public ApiServer(AuditStore store, DataSource dataSource, List<? extends HealthCheck> readinessChecks) {
-        Objects.requireNonNull(store, "store");
-        Objects.requireNonNull(dataSource, "dataSource");
-        this.readiness = new Readiness(readinessChecks, READINESS_TIMEOUT);
-        this.routes = routeTable(new RunResources(store, dataSource, mapper));
+    private ApiServer(Builder builder) {
+        this.readiness = new Readiness(builder.readinessChecks, READINESS_TIMEOUT);
+        this.authenticator = Objects.requireNonNull(builder.authenticator, "an authenticator is required");
+        this.guards = List.copyOf(builder.guards);
+        this.meters = builder.registry == null ? null : new GlMeters(builder.registry);
+        List<Route> all = new ArrayList<>();
+        List<String> components = new ArrayList<>(List.of("openapi-components.json"));
+        if (builder.store != null) {
+            all.addAll(runReadRoutes(new RunResources(builder.store, builder.dataSource, mapper)));
+        }
+        all.addAll(builder.routes);
+        components.addAll(builder.componentResources);
+        all.addAll(serviceRoutes());
+        this.routes = RouteTable.of(all, components);
+        for (Route route : routes.routes()) {
+            byKey.put(route.key(), route);
+        }
         this.openApi = bytes(routes.openApi(mapper, "GreenLang API", API_VERSION));
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
             config.http.prefer405over404 = true;
-            config.routes.before(this::limitBody);
+            config.routes.before(this::screen);
+            config.routes.beforeMatched(this::authorize);
             routes.registerIn(config.routes);
+            config.routes.after(this::count);
             config.routes.exception(ProblemException.class, (e, ctx) -> answer(ctx,
                     new Problem(e.status(), e.code(), e.detail(), ctx.path(), Map.of(), null)));
             config.routes.exception(GreenLangException.class, this::greenLangException);
             config.routes.exception(HttpResponseException.class, this::frameworkException);
             config.routes.exception(Exception.class, this::unexpected);
         });
+    }
+
+    /** A builder of a server; at least an {@link Builder#authenticator} is required. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -109,12 +126,88 @@ public final class ApiServer implements AutoCloseable {
      * @return the server, not started
      */
     public static ApiServer fromConfig(GlConfig config) {
+        Authenticator authenticator = ctx -> java.util.Optional.empty(); // API keys are wired in by the auth package
         DataSource dataSource = AuditDataSources.fromConfig(config);
-        return new ApiServer(new AuditStore(dataSource, config.auditSchema()), dataSource,
-                List.of(new PostgresHealthCheck(dataSource, config.auditSchema())));
+        return builder().runReads(new AuditStore(dataSource, config.auditSchema()), dataSource)
+                .readiness(new PostgresHealthCheck(dataSource, config.auditSchema()))
+                .authenticator(authenticator)
+                .build();
     }
 
-    private RouteTable routeTable(RunResources runs) {
+    /** Collects the parts of an {@link ApiServer}. */
+    public static final class Builder {
+        private AuditStore store;
+        private DataSource dataSource;
+        private final List<Route> routes = new ArrayList<>();
+        private final List<String> componentResources = new ArrayList<>();
+        private final List<HealthCheck> readinessChecks = new ArrayList<>();
+        private final List<RequestGuard> guards = new ArrayList<>();
+        private Authenticator authenticator;
+        private MeterRegistry registry;
+
+        private Builder() {
+        }
+
+        /**
+         * Serves the read side of the audit store: run pages, runs, events, audit packages.
+         *
+         * @param auditStore      the audit store to read
+         * @param auditDataSource the store's connections (audit packages are read in one snapshot through them)
+         * @return this
+         */
+        public Builder runReads(AuditStore auditStore, DataSource auditDataSource) {
+            this.store = Objects.requireNonNull(auditStore, "auditStore");
+            this.dataSource = Objects.requireNonNull(auditDataSource, "auditDataSource");
+            return this;
+        }
+
+        /**
+         * Serves a group of routes.
+         *
+         * @param group              the routes
+         * @param componentsResource the classpath resource (relative to {@link RouteTable} or absolute) holding the
+         *                           OpenAPI schemas the routes name, or null when they only name existing ones
+         * @return this
+         */
+        public Builder routes(List<Route> group, String componentsResource) {
+            routes.addAll(group);
+            if (componentsResource != null && !componentResources.contains(componentsResource)) {
+                componentResources.add(componentsResource);
+            }
+            return this;
+        }
+
+        /** Adds a check to {@code /health/ready}. */
+        public Builder readiness(HealthCheck check) {
+            readinessChecks.add(Objects.requireNonNull(check, "check"));
+            return this;
+        }
+
+        /** Sets who may call the routes that declare roles. */
+        public Builder authenticator(Authenticator value) {
+            this.authenticator = Objects.requireNonNull(value, "authenticator");
+            return this;
+        }
+
+        /** Adds a guard run on every authenticated request, in the order added. */
+        public Builder guard(RequestGuard guard) {
+            guards.add(Objects.requireNonNull(guard, "guard"));
+            return this;
+        }
+
+        /** Counts requests in {@code gl_api_requests_total} of this registry. */
+        public Builder meterRegistry(MeterRegistry value) {
+            this.registry = Objects.requireNonNull(value, "registry");
+            return this;
+        }
+
+        /** The server, not started. */
+        public ApiServer build() {
+            return new ApiServer(this);
+        }
+    }
+
+    private List<Route> runReadRoutes(RunResources runs) {
         Set<Role> viewer = Set.of(Role.VIEWER);
         List<QueryParameter> listQuery = List.of(
                 new QueryParameter("status", "string", "Only runs in this status (a RunStatus, any case)"),
@@ -122,7 +215,7 @@ public final class ApiServer implements AutoCloseable {
                 new QueryParameter("limit", "integer", "Page size, 1 to " + AuditStore.MAX_RUNS_PAGE + ", default "
                         + RunResources.DEFAULT_LIMIT),
                 new QueryParameter("cursor", "string", "next_cursor of the previous page"));
-        return RouteTable.of(List.of(
+        return List.of(
                 new Route(HandlerType.GET, "/api/v1/runs", "listRuns",
                         "Runs from the audit store in run id order, one page at a time", viewer, listQuery,
                         "RunPage", false, runs::list),
@@ -134,16 +227,19 @@ public final class ApiServer implements AutoCloseable {
                         "AuditedEvent", true, runs::events),
                 new Route(HandlerType.GET, "/api/v1/runs/{id}/audit-package", "getAuditPackage",
                         "The run's audit package (greenlang-audit-package/1) with chain_valid", viewer, List.of(),
-                        "AuditPackage", false, runs::auditPackage),
+                        "AuditPackage", false, runs::auditPackage));
+    }
+
+    private List<Route> serviceRoutes() {
+        return List.of(
                 new Route(HandlerType.GET, OPENAPI_PATH, "getOpenApi", "This document", Set.of(), List.of(),
                         "OpenApiDocument", false, ctx -> ctx.contentType(JSON).result(openApi)),
                 new Route(HandlerType.GET, "/health/live", "live", "Liveness: 200 while the process answers",
                         Set.of(), List.of(), "Liveness", false, ctx -> json(ctx, 200, Map.of("status", "UP"))),
                 new Route(HandlerType.GET, "/health/ready", "ready",
                         "Readiness: 200 when every dependency check is UP, else 503", Set.of(), List.of(),
-                        "Readiness", false, this::ready)));
+                        "Readiness", false, this::ready));
     }
-
     /**
      * Binds the server and starts serving.
      *
@@ -198,12 +294,57 @@ public final class ApiServer implements AutoCloseable {
 
     // ------------------------------------------------------------------ handlers
 
-    /** Refuses a declared body over the limit before any route runs (Javalin enforces it again when reading). */
-    private void limitBody(Context ctx) {
+    /**
+     * Runs before routing: refuses method-override headers (a GET must never act as a POST through a proxy that
+     * lets the header through) and a declared body over the limit (Javalin enforces it again when reading).
+     */
+    private void screen(Context ctx) {
+        for (String header : METHOD_OVERRIDE_HEADERS) {
+            if (ctx.header(header) != null) {
+                throw new ProblemException(400, ErrorCode.PARAM_TYPE, "The " + header + " header is not supported;"
+                        + " send the request with the HTTP method itself");
+            }
+        }
         long length = ctx.req().getContentLengthLong();
         if (length > MAX_REQUEST_BYTES) {
             throw new ProblemException(413, RequestErrors.codeFor(413), "The request body has " + length
                     + " bytes; the limit is " + MAX_REQUEST_BYTES + " bytes (1 MiB)");
+        }
+    }
+
+    /**
+     * Runs once a route matched: a route with roles needs a principal (401 without credentials) holding one of
+     * them (403 GL-E-RBAC-DENIED), then every guard; the principal is stored for the handler.
+     */
+    private void authorize(Context ctx) {
+        Route route = byKey.get(ctx.endpoint().method.name() + " " + ctx.endpoint().path);
+        if (route == null || route.roles().isEmpty()) {
+            return;
+        }
+        Principal principal = authenticator.authenticate(ctx).orElseThrow(() -> {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"greenlang\", ApiKey header=\"X-API-Key\"");
+            return new ProblemException(401, ErrorCode.RBAC_DENIED,
+                    "Credentials required: send an API key in X-API-Key or an OIDC token in Authorization: Bearer");
+        });
+        if (!principal.hasAnyRole(route.roles())) {
+            throw new GreenLangException(ErrorCode.RBAC_DENIED, principal.subject() + " may not " + route.key()
+                    + ": it needs one of the roles " + route.roles().stream().sorted()
+                    .map(role -> role.name().toLowerCase(Locale.ROOT)).toList(), null,
+                    Map.of("required_roles", route.roles().stream().sorted()
+                            .map(role -> role.name().toLowerCase(Locale.ROOT)).toList()));
+        }
+        for (RequestGuard guard : guards) {
+            guard.check(ctx, route, principal);
+        }
+        ctx.attribute(Principal.ATTRIBUTE, principal);
+    }
+
+    private void count(Context ctx) {
+        if (meters != null) {
+            String template = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
+            meters.counter(GlMetrics.API_REQUESTS, ctx.method().name(),
+                    byKey.containsKey(ctx.method().name() + " " + template) ? template : "unmatched",
+                    Integer.toString(ctx.statusCode())).increment();
         }
     }
 

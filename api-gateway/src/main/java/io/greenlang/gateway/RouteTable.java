@@ -29,9 +29,11 @@ public final class RouteTable {
     private static final String COMPONENTS = "openapi-components.json";
 
     private final List<Route> routes;
+    private final List<String> componentResources;
 
-    private RouteTable(List<Route> routes) {
+    private RouteTable(List<Route> routes, List<String> componentResources) {
         this.routes = List.copyOf(routes);
+        this.componentResources = List.copyOf(componentResources);
         Set<String> keys = new HashSet<>();
         Set<String> operationIds = new HashSet<>();
         for (Route route : routes) {
@@ -51,7 +53,20 @@ public final class RouteTable {
      * @return the table
      */
     public static RouteTable of(List<Route> routes) {
-        return new RouteTable(routes);
+        return new RouteTable(routes, List.of(COMPONENTS));
+    }
+
+    /**
+     * A table of these routes whose schemas are spread over several resources.
+     *
+     * @param routes             the routes, in documentation order; method and path unique, operation ids unique
+     * @param componentResources classpath resources (absolute, or relative to this class), each a JSON
+     *                           {@code components} object; their {@code schemas} are merged, a name defined twice
+     *                           is an error
+     * @return the table
+     */
+    public static RouteTable of(List<Route> routes, List<String> componentResources) {
+        return new RouteTable(routes, componentResources);
     }
 
     /** The routes in declaration order. */
@@ -87,13 +102,14 @@ public final class RouteTable {
         document.putObject("info").put("title", title).put("version", version)
                 .put("description", "GreenLang API gateway. Errors are RFC 9457 application/problem+json with the"
                         + " GreenLang error code and the runbook's fix.");
-        ObjectNode components = components(mapper);
+        ObjectNode components = components(mapper, componentResources);
         JsonNode schemas = components.path("schemas");
         ObjectNode paths = document.putObject("paths");
         for (Route route : routes) {
-            if (!schemas.has(route.responseSchema())) {
-                throw new IllegalStateException("Route " + route.key() + " names the undefined schema "
-                        + route.responseSchema());
+            for (String schema : new String[] {route.responseSchema(), route.requestSchema()}) {
+                if (schema != null && !schemas.has(schema)) {
+                    throw new IllegalStateException("Route " + route.key() + " names the undefined schema " + schema);
+                }
             }
             ObjectNode pathItem = paths.has(route.path()) ? (ObjectNode) paths.get(route.path())
                     : paths.putObject(route.path());
@@ -126,9 +142,15 @@ public final class RouteTable {
         if (!parameters.isEmpty()) {
             operation.putArray("parameters").addAll(parameters);
         }
+        if (route.requestSchema() != null) {
+            ObjectNode body = operation.putObject("requestBody");
+            body.put("required", true);
+            body.putObject("content").putObject("application/json").putObject("schema")
+                    .put("$ref", ref(route.requestSchema()));
+        }
         ObjectNode responses = operation.putObject("responses");
-        ObjectNode success = responses.putObject("200");
-        success.put("description", "OK");
+        ObjectNode success = responses.putObject(Integer.toString(route.successStatus()));
+        success.put("description", route.successStatus() == 202 ? "Accepted" : "OK");
         ObjectNode schema = success.putObject("content").putObject("application/json").putObject("schema");
         if (route.responseIsArray()) {
             schema.put("type", "array").putObject("items").put("$ref", ref(route.responseSchema()));
@@ -136,7 +158,8 @@ public final class RouteTable {
             schema.put("$ref", ref(route.responseSchema()));
         }
         ObjectNode problem = responses.putObject("default");
-        problem.put("description", "A problem: 400 bad parameter, 404 unknown run or route, 405, 413, 5xx");
+        problem.put("description", "A problem: 400 bad parameter, 401 no or bad credentials, 403 role or tenant "
+                + "refused, 404 unknown run or route, 405, 413, 422 invalid pipeline, 429 rate limit, 5xx");
         problem.putObject("content").putObject(Problem.CONTENT_TYPE).putObject("schema").put("$ref", ref("Problem"));
         return operation;
     }
@@ -145,12 +168,23 @@ public final class RouteTable {
         return "#/components/schemas/" + schema;
     }
 
-    private static ObjectNode components(ObjectMapper mapper) {
-        try (InputStream in = RouteTable.class.getResourceAsStream(COMPONENTS)) {
-            Objects.requireNonNull(in, () -> COMPONENTS + " missing from the classpath");
-            return (ObjectNode) mapper.readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + COMPONENTS, e);
+    private static ObjectNode components(ObjectMapper mapper, List<String> resources) {
+        ObjectNode merged = mapper.createObjectNode();
+        ObjectNode schemas = merged.putObject("schemas");
+        for (String resource : resources) {
+            try (InputStream in = RouteTable.class.getResourceAsStream(resource)) {
+                Objects.requireNonNull(in, () -> resource + " missing from the classpath");
+                JsonNode more = mapper.readTree(in).path("schemas");
+                more.fieldNames().forEachRemaining(name -> {
+                    if (schemas.has(name)) {
+                        throw new IllegalStateException("Schema " + name + " defined twice (again in " + resource + ")");
+                    }
+                    schemas.set(name, more.get(name));
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read " + resource, e);
+            }
         }
+        return merged;
     }
 }

@@ -23,25 +23,45 @@ final class GatewayClient {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final int port;
+    private final String apiKey;
 
+    /** A client sending {@link TestCredentials#ADMIN_KEY}. */
     GatewayClient(ApiServer server) {
+        this(server, TestCredentials.ADMIN_KEY);
+    }
+
+    /**
+     * @param server the server
+     * @param apiKey the {@code X-API-Key} to send, null for none
+     */
+    GatewayClient(ApiServer server, String apiKey) {
         this.port = server.port();
+        this.apiKey = apiKey;
     }
 
     /** Starts a server on a free port over the class's audit store, ready when its PostgreSQL schema is. */
     static ApiServer startServer(TestInfra infra, AuditStore store) {
-        return new ApiServer(store, infra.dataSource(),
-                List.of(new PostgresHealthCheck(infra.dataSource(), infra.schemaName()))).start(0);
+        return TestCredentials.server(store, infra.dataSource(),
+                List.of(new PostgresHealthCheck(infra.dataSource(), infra.schemaName()))).build().start(0);
     }
 
     HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT).GET().build());
+        return send(request(path).GET().build());
     }
 
     HttpResponse<String> send(String method, String path, byte[] body) {
         HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(body);
-        return send(HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT).method(method, publisher).build());
+        return send(request(path).method(method, publisher).build());
+    }
+
+    /** A request to this path with the client's key and the test timeout. */
+    HttpRequest.Builder request(String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT);
+        if (apiKey != null) {
+            builder.header(TestCredentials.HEADER, apiKey);
+        }
+        return builder;
     }
 
     HttpResponse<String> send(HttpRequest request) {

@@ -22,8 +22,8 @@ class HealthIT {
         AuditStore store = new AuditStore(infra.dataSource(), infra.schemaName());
         store.migrate();
         HealthCheck other = HealthCheck.of("kafka", () -> HealthCheck.Result.up("stand-in for a later check"));
-        try (ApiServer server = new ApiServer(store, infra.dataSource(),
-                List.of(new PostgresHealthCheck(infra.dataSource(), infra.schemaName()), other)).start(0)) {
+        try (ApiServer server = TestCredentials.server(store, infra.dataSource(),
+                List.of(new PostgresHealthCheck(infra.dataSource(), infra.schemaName()), other)).build().start(0)) {
             HttpResponse<String> response = new GatewayClient(server).get("/health/ready");
 
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -40,8 +40,8 @@ class HealthIT {
     void shouldReportNotReadyWhenTheAuditSchemaIsNotMigrated(TestInfra infra) {
         String unmigrated = infra.schemaName() + "_empty";
         AuditStore store = new AuditStore(infra.dataSource(), unmigrated);
-        try (ApiServer server = new ApiServer(store, infra.dataSource(),
-                List.of(new PostgresHealthCheck(infra.dataSource(), unmigrated))).start(0)) {
+        try (ApiServer server = TestCredentials.server(store, infra.dataSource(),
+                List.of(new PostgresHealthCheck(infra.dataSource(), unmigrated))).build().start(0)) {
             HttpResponse<String> response = new GatewayClient(server).get("/health/ready");
 
             assertThat(response.statusCode()).isEqualTo(503);
@@ -51,8 +51,8 @@ class HealthIT {
 
     @Test
     void shouldReportLiveWithoutTouchingTheDatabase(TestInfra infra) {
-        try (ApiServer server = new ApiServer(new AuditStore(infra.dataSource(), infra.schemaName()),
-                infra.dataSource(), List.of()).start(0)) {
+        try (ApiServer server = TestCredentials.server(new AuditStore(infra.dataSource(), infra.schemaName()),
+                infra.dataSource(), List.of()).build().start(0)) {
             HttpResponse<String> response = new GatewayClient(server).get("/health/live");
 
             assertThat(response.statusCode()).isEqualTo(200);

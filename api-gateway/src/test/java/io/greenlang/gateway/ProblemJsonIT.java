@@ -113,8 +113,8 @@ class ProblemJsonIT {
     @Test
     void shouldAnswerAnUnexpectedFailureWithInternalProblemWithoutLeakingTheException(TestInfra infra) {
         DataSource broken = failing(infra.dataSource(), new IllegalStateException("secret-pool-state"));
-        try (ApiServer failing = new ApiServer(new AuditStore(broken, infra.schemaName()), broken, List.of())
-                .start(0)) {
+        try (ApiServer failing = TestCredentials.server(new AuditStore(broken, infra.schemaName()), broken, List.of())
+                .build().start(0)) {
             HttpResponse<String> response = new GatewayClient(failing).get("/api/v1/runs/any-run");
 
             JsonNode problem = assertProblem(response, 500, ErrorCode.INTERNAL);
@@ -127,8 +127,8 @@ class ProblemJsonIT {
     @Test
     void shouldAnswerADatabaseOutageWithTheDbConnectionCodeAndItsStatus(TestInfra infra) {
         DataSource down = failing(infra.dataSource(), new SQLException("connection refused (test)", "08001"));
-        try (ApiServer failing = new ApiServer(new AuditStore(down, infra.schemaName()), down,
-                List.of(new PostgresHealthCheck(down, infra.schemaName()))).start(0)) {
+        try (ApiServer failing = TestCredentials.server(new AuditStore(down, infra.schemaName()), down,
+                List.of(new PostgresHealthCheck(down, infra.schemaName()))).build().start(0)) {
             GatewayClient downClient = new GatewayClient(failing);
 
             assertProblem(downClient.get("/api/v1/runs"), 503, ErrorCode.DB_CONNECTION);

@@ -19,6 +19,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -74,6 +75,7 @@ public final class GlConfig extends AbstractConfig {
     private static final String GROUP_EXECUTION = "Execution";
     private static final String GROUP_OBSERVABILITY = "Observability";
     private static final String GROUP_KAFKA = "Kafka";
+    private static final String GROUP_GATEWAY = "API gateway";
 
     // ---- Service identity
     /** Name of this service, used as the {@code service} metric tag and as a Kafka client id prefix. */
@@ -190,6 +192,26 @@ public final class GlConfig extends AbstractConfig {
     // ---- Kafka
     /** Kafka bootstrap servers. */
     public static final String KAFKA_BOOTSTRAP_SERVERS = "GL_KAFKA_BOOTSTRAP_SERVERS";
+
+    // ---- API gateway
+    /** PostgreSQL schema of the gateway's own tables (submitted runs, outbox, API keys, tenant blocklist). */
+    public static final String GATEWAY_SCHEMA = "GL_GATEWAY_SCHEMA";
+    /** Requests per minute one API key (or token subject) may make. */
+    public static final String API_RATE_LIMIT_PER_MINUTE = "GL_API_RATE_LIMIT_PER_MINUTE";
+    /** JWKS URL of the OIDC provider whose bearer tokens the gateway accepts. */
+    public static final String OIDC_JWKS_URL = "GL_OIDC_JWKS_URL";
+    /** Required {@code iss} of OIDC bearer tokens. */
+    public static final String OIDC_ISSUER = "GL_OIDC_ISSUER";
+    /** Required {@code aud} of OIDC bearer tokens. */
+    public static final String OIDC_AUDIENCE = "GL_OIDC_AUDIENCE";
+    /** Replication slot (and publication prefix) of the outbox's Debezium engine. */
+    public static final String OUTBOX_SLOT_NAME = "GL_OUTBOX_SLOT_NAME";
+    /** How often the outbox's Debezium engine polls for new changes. */
+    public static final String OUTBOX_POLL_INTERVAL_MS = "GL_OUTBOX_POLL_INTERVAL_MS";
+    /** Seconds between two samples of the consumer-lag monitor. */
+    public static final String LAG_SAMPLE_SECONDS = "GL_LAG_SAMPLE_SECONDS";
+    /** Samples in the consumer-lag monitor's sliding window per partition. */
+    public static final String LAG_WINDOW_SAMPLES = "GL_LAG_WINDOW_SAMPLES";
 
     private static final ConfigDef CONFIG = buildConfigDef();
 
@@ -403,6 +425,49 @@ public final class GlConfig extends AbstractConfig {
                         + "GL_KAFKA_<PROPERTY> is passed to every Kafka client as <property> lower-cased with "
                         + "_ replaced by . (GL_KAFKA_SECURITY_PROTOCOL=SASL_SSL -> security.protocol=SASL_SSL).",
                 GROUP_KAFKA, ++order, Width.LONG, "Bootstrap servers");
+
+        // API gateway
+        order = 0;
+        def.define(GATEWAY_SCHEMA, Type.STRING, "gateway", new SqlIdentifier(), Importance.MEDIUM,
+                "PostgreSQL schema of the API gateway's own tables: submitted runs with their idempotency keys, "
+                        + "the transactional outbox, API keys (hashed), the tenant blocklist and maintenance mode. "
+                        + "Created by the gateway's migrations, in the database of GL_POSTGRES_*. Not in the "
+                        + "runbook.",
+                GROUP_GATEWAY, ++order, Width.SHORT, "Gateway schema");
+        def.define(API_RATE_LIMIT_PER_MINUTE, Type.INT, 600, Range.between(0, 1_000_000), Importance.MEDIUM,
+                "Requests per minute one API key or token subject may make; more are answered 429 "
+                        + "GL-E-API-RATE-LIMIT with Retry-After. 0 turns the limit off. Not in the runbook.",
+                GROUP_GATEWAY, ++order, Width.SHORT, "API rate limit (per minute)");
+        def.define(OIDC_JWKS_URL, Type.STRING, "", Importance.MEDIUM,
+                "JWKS URL of an OIDC provider: when set, the gateway also accepts 'Authorization: Bearer <JWT>' "
+                        + "tokens signed by a key of that set, taking the tenant from the 'tenant' claim and the "
+                        + "roles from the 'roles' claim. Empty: API keys only. Not in the runbook.",
+                GROUP_GATEWAY, ++order, Width.LONG, "OIDC JWKS URL");
+        def.define(OIDC_ISSUER, Type.STRING, "", Importance.LOW,
+                "Issuer ('iss') an OIDC bearer token must carry; empty accepts any issuer of the JWKS. Not in the "
+                        + "runbook.",
+                GROUP_GATEWAY, ++order, Width.LONG, "OIDC issuer");
+        def.define(OIDC_AUDIENCE, Type.STRING, "", Importance.LOW,
+                "Audience ('aud') an OIDC bearer token must include; empty accepts any audience. Not in the "
+                        + "runbook.",
+                GROUP_GATEWAY, ++order, Width.SHORT, "OIDC audience");
+        def.define(OUTBOX_SLOT_NAME, Type.STRING, "gl_outbox", new SqlIdentifier(), Importance.LOW,
+                "Logical replication slot of the gateway's Debezium engine (pgoutput), also the name of its "
+                        + "publication. One per gateway deployment: two gateways on one slot take turns. Not in "
+                        + "the runbook.",
+                GROUP_GATEWAY, ++order, Width.SHORT, "Outbox replication slot");
+        def.define(OUTBOX_POLL_INTERVAL_MS, Type.INT, 10, Range.between(1, 60_000), Importance.LOW,
+                "Milliseconds the outbox's Debezium engine waits between polls for new outbox rows; the floor of "
+                        + "the submit-to-topic latency. Not in the runbook.",
+                GROUP_GATEWAY, ++order, Width.SHORT, "Outbox poll interval (ms)");
+        def.define(LAG_SAMPLE_SECONDS, Type.INT, 10, Range.between(1, 3600), Importance.LOW,
+                "Seconds between two samples of every consumer group's committed and log-end offsets by the "
+                        + "gateway's lag monitor. Not in the runbook.",
+                GROUP_GATEWAY, ++order, Width.SHORT, "Lag sample interval (s)");
+        def.define(LAG_WINDOW_SAMPLES, Type.INT, 10, Range.between(2, 1000), Importance.LOW,
+                "Samples per partition in the lag monitor's sliding window, over which Burrow's rules (OK, WARN, "
+                        + "ERR, STOP, STALL, REWIND) are evaluated. Not in the runbook.",
+                GROUP_GATEWAY, ++order, Width.SHORT, "Lag window (samples)");
         return def;
     }
 
@@ -419,6 +484,23 @@ public final class GlConfig extends AbstractConfig {
         @Override
         public String toString() {
             return "non-empty comma-separated list";
+        }
+    }
+
+    /** STRING validator: a lower-case PostgreSQL identifier, safe to quote into DDL. */
+    private static final class SqlIdentifier implements ConfigDef.Validator {
+        private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (!(value instanceof String text) || !IDENTIFIER.matcher(text).matches()) {
+                throw new ConfigException(name, value, "must be " + this);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most 63 characters)";
         }
     }
 
@@ -961,6 +1043,55 @@ public final class GlConfig extends AbstractConfig {
     /** {@link #HEALTH_PORT}; 0 means any free port. */
     public int healthPort() {
         return getInt(HEALTH_PORT);
+    }
+
+    /** {@link #GATEWAY_SCHEMA}. */
+    public String gatewaySchema() {
+        return getString(GATEWAY_SCHEMA);
+    }
+
+    /** {@link #API_RATE_LIMIT_PER_MINUTE}; 0 when the limit is off. */
+    public int apiRateLimitPerMinute() {
+        return getInt(API_RATE_LIMIT_PER_MINUTE);
+    }
+
+    /** {@link #OIDC_JWKS_URL}; empty when bearer tokens are not accepted. */
+    public Optional<String> oidcJwksUrl() {
+        return nonBlankString(getString(OIDC_JWKS_URL));
+    }
+
+    /** {@link #OIDC_ISSUER}; empty when any issuer of the JWKS is accepted. */
+    public Optional<String> oidcIssuer() {
+        return nonBlankString(getString(OIDC_ISSUER));
+    }
+
+    /** {@link #OIDC_AUDIENCE}; empty when any audience is accepted. */
+    public Optional<String> oidcAudience() {
+        return nonBlankString(getString(OIDC_AUDIENCE));
+    }
+
+    /** {@link #OUTBOX_SLOT_NAME}. */
+    public String outboxSlotName() {
+        return getString(OUTBOX_SLOT_NAME);
+    }
+
+    /** {@link #OUTBOX_POLL_INTERVAL_MS}. */
+    public Duration outboxPollInterval() {
+        return Duration.ofMillis(getInt(OUTBOX_POLL_INTERVAL_MS));
+    }
+
+    /** {@link #LAG_SAMPLE_SECONDS}. */
+    public Duration lagSampleInterval() {
+        return Duration.ofSeconds(getInt(LAG_SAMPLE_SECONDS));
+    }
+
+    /** {@link #LAG_WINDOW_SAMPLES}. */
+    public int lagWindowSamples() {
+        return getInt(LAG_WINDOW_SAMPLES);
+    }
+
+    private static Optional<String> nonBlankString(String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
 
     /** {@link #KAFKA_BOOTSTRAP_SERVERS}. */

@@ -115,10 +115,38 @@ public final class GlMetrics {
             List.of("error_class", "error_code"),
             "Failures by ErrorClass and GL-E-* code (every GreenLangException a service reports).", List.of());
 
+    /** Consumer lag in records. */
+    public static final MetricDefinition CONSUMER_LAG_RECORDS = new MetricDefinition("gl_consumer_lag_records", GAUGE,
+            "records", List.of("group", "topic", "partition"),
+            "Offset lag of a consumer group on one partition: log-end offset minus committed offset, from the "
+                    + "gateway's lag monitor (GL_LAG_SAMPLE_SECONDS). Not in the runbook.", List.of());
+    /** Consumer lag in seconds. */
+    public static final MetricDefinition CONSUMER_LAG_SECONDS = new MetricDefinition("gl_consumer_lag_seconds", GAUGE,
+            "seconds", List.of("group", "topic", "partition"),
+            "Time lag of a consumer group on one partition: age of the record at the committed offset (from its "
+                    + "timestamp), 0 when caught up. Message-bus alerts: warning above 0.5 s, critical above 2 s.",
+            List.of());
+    /** Burrow status of a consumer group. */
+    public static final MetricDefinition CONSUMER_GROUP_STATUS = new MetricDefinition("gl_consumer_group_status",
+            GAUGE, "severity", List.of("group"),
+            "Burrow status of a consumer group as its severity: 0 OK, 1 WARN, 2 ERR (a partition is STOP, STALL or "
+                    + "REWIND). Not in the runbook.", List.of());
+    /** Outbox publish lag. */
+    public static final MetricDefinition OUTBOX_PUBLISH_LAG = new MetricDefinition("gl_outbox_publish_lag_seconds",
+            TIMER, "seconds", List.of(),
+            "Time from the commit of a run request's outbox row in PostgreSQL to its RunRequested being "
+                    + "acknowledged on gl.run.requests. Not in the runbook.", POLICY_BUCKETS);
+    /** API requests. */
+    public static final MetricDefinition API_REQUESTS = new MetricDefinition("gl_api_requests_total", COUNTER,
+            "requests", List.of("method", "route", "status"),
+            "HTTP requests the API gateway answered, by method, route template (not the raw path) and status "
+                    + "code. Not in the runbook.", List.of());
+
     /** Every catalogued metric, in documentation order. */
     public static final List<MetricDefinition> ALL = List.of(RUN_COMPLETED, STEP_COMPLETED, STEP_DURATION,
             QUEUE_DEPTH, ACTIVE_RUNS, ACTIVE_STEPS, POLICY_EVALUATION, POLICY_VIOLATIONS, AUDIT_CHAIN_VALID,
-            AUDIT_CHAINS, AUDIT_EVENTS_WRITTEN, AUDIT_BATCH, K8S_JOB_FAILURES, S3_REQUESTS, S3_ERRORS, ERRORS);
+            AUDIT_CHAINS, AUDIT_EVENTS_WRITTEN, AUDIT_BATCH, K8S_JOB_FAILURES, S3_REQUESTS, S3_ERRORS, ERRORS,
+            CONSUMER_LAG_RECORDS, CONSUMER_LAG_SECONDS, CONSUMER_GROUP_STATUS, OUTBOX_PUBLISH_LAG, API_REQUESTS);
 
     /** The tag every meter of a service carries. */
     public static final String SERVICE_TAG = "service";
