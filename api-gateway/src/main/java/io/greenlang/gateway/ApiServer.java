@@ -317,7 +317,8 @@ public final class ApiServer implements AutoCloseable {
      * them (403 GL-E-RBAC-DENIED), then every guard; the principal is stored for the handler.
      */
     private void authorize(Context ctx) {
-        Route route = byKey.get(ctx.endpoint().method.name() + " " + ctx.endpoint().path);
+        io.javalin.router.Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+        Route route = matched == null ? null : byKey.get(matched.method.name() + " " + matched.path);
         if (route == null || route.roles().isEmpty()) {
             return;
         }
@@ -341,10 +342,11 @@ public final class ApiServer implements AutoCloseable {
 
     private void count(Context ctx) {
         if (meters != null) {
-            String template = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
-            meters.counter(GlMetrics.API_REQUESTS, ctx.method().name(),
-                    byKey.containsKey(ctx.method().name() + " " + template) ? template : "unmatched",
-                    Integer.toString(ctx.statusCode())).increment();
+            io.javalin.router.Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+            String template = matched != null && byKey.containsKey(matched.method.name() + " " + matched.path)
+                    ? matched.path : "unmatched";
+            meters.counter(GlMetrics.API_REQUESTS, ctx.method().name(), template, Integer.toString(ctx.statusCode()))
+                    .increment();
         }
     }
 
