@@ -72,8 +72,10 @@ public final class OidcAuthenticator implements Authenticator {
         if (issuer != null) {
             exact.issuer(issuer);
         }
-        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(audience == null ? null : Set.of(audience),
-                exact.build(), Set.of("sub", "exp"), null));
+        // Nimbus probes these sets with contains(null): mutable sets, not Set.of
+        Set<String> audiences = audience == null ? null : new HashSet<>(List.of(audience));
+        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(audiences, exact.build(),
+                new HashSet<>(List.of("sub", "exp")), null));
     }
 
     /**
