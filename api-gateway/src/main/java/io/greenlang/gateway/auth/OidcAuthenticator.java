@@ -124,6 +124,9 @@ public final class OidcAuthenticator implements Authenticator {
             LOG.debug("Bearer token refused: {}", e.getMessage());
             throw ApiKeyAuthenticator.unauthorized(ctx, "Invalid bearer token: " + e.getMessage());
         }
+        if (claims.getSubject().isBlank()) {
+            throw ApiKeyAuthenticator.unauthorized(ctx, "The bearer token's 'sub' claim is blank");
+        }
         Object tenant = claims.getClaim(TENANT_CLAIM);
         if (!(tenant instanceof String name) || name.isBlank()) {
             throw ApiKeyAuthenticator.unauthorized(ctx, "The bearer token has no '" + TENANT_CLAIM

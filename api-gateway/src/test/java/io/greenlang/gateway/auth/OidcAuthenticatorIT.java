@@ -150,6 +150,24 @@ class OidcAuthenticatorIT {
         assertUnauthorized("not.a.jwt");
     }
 
+    @Test
+    void shouldAnswer503NotA401WhenTheJwksCannotBeFetched() throws IOException, JOSEException {
+        HttpServer closed = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        int deadPort = closed.getAddress().getPort();
+        closed.stop(0);
+        OidcAuthenticator unreachable = new OidcAuthenticator(
+                URI.create("http://127.0.0.1:" + deadPort + "/jwks.json").toURL(), ISSUER, AUDIENCE);
+        try (ApiServer isolated = ApiServer.builder()
+                .routes(new ApiKeyResources(keys).routes(), ApiKeyResources.COMPONENTS)
+                .authenticator(unreachable).build().start(0)) {
+            HttpResponse<String> response = new AuthClient(isolated).getWithToken(KEYS,
+                    token(signingKey, claims -> claims.claim("roles", "admin")));
+
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+            assertThat(code(response)).isEqualTo("GL-E-NETWORK-REFUSED");
+        }
+    }
+
     private static void assertUnauthorized(String token) {
         HttpResponse<String> response = client.getWithToken(RUNS, token);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
