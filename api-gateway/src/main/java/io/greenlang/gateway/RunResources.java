@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import javax.sql.DataSource;
 
@@ -30,6 +31,11 @@ import io.javalin.http.Context;
  * The read side over the audit store: run pages, one run with its steps, its audited events and its audit
  * package. Every value a caller sends reaches SQL only as a bound parameter (inside {@link AuditStore} and
  * {@link AuditPackages}); this class validates parameters and shapes the JSON. It never writes to the store.
+ *
+ * <p>Tenant isolation: a caller bound to a tenant lists only that tenant's runs ({@code ?tenant=} of another is
+ * GL-E-TENANT-ISOLATION) and gets GL-E-TENANT-ISOLATION for another tenant's run, with exactly the answer it gets
+ * for a run id that does not exist, so that it cannot learn which run ids exist elsewhere. A caller of every tenant
+ * gets GL-E-DATA-NOT-FOUND for an unknown run.
  */
 final class RunResources {
 
@@ -53,7 +59,7 @@ final class RunResources {
     void list(Context ctx) {
         int limit = limit(ctx.queryParam("limit"));
         String status = status(ctx.queryParam("status"));
-        String tenant = bounded("tenant", blankToNull(ctx.queryParam("tenant")));
+        String tenant = visibleTenant(Principal.of(ctx), bounded("tenant", blankToNull(ctx.queryParam("tenant"))));
         String after = decodeCursor(blankToNull(ctx.queryParam("cursor")));
         // one more than asked tells whether another page exists, without a second query
         int fetch = limit < AuditStore.MAX_RUNS_PAGE ? limit + 1 : limit;
@@ -69,8 +75,7 @@ final class RunResources {
     /** {@code GET /api/v1/runs/{id}}. */
     void get(Context ctx) {
         String runId = runId(ctx);
-        RunProjection run = store.run(runId).orElseThrow(() -> new GreenLangException(ErrorCode.DATA_NOT_FOUND,
-                "No run " + runId + " in the audit store", null, Map.of("run_id", runId)));
+        RunProjection run = visibleRun(Principal.of(ctx), runId);
         Map<String, Object> body = summary(run);
         List<Map<String, Object>> steps = new ArrayList<>();
         for (StepProjection step : store.steps(runId)) {
@@ -95,7 +100,9 @@ final class RunResources {
      * each chain in seq order, as a JSON array (the runbook filters it with {@code jq '.[] | select(...)'}).
      */
     void events(Context ctx) {
-        AuditPackage auditPackage = AuditPackages.build(dataSource, store.schema(), runId(ctx));
+        String runId = runId(ctx);
+        visibleRun(Principal.of(ctx), runId);
+        AuditPackage auditPackage = AuditPackages.build(dataSource, store.schema(), runId);
         List<Map<String, Object>> events = new ArrayList<>();
         for (AuditPackage.Chain chain : auditPackage.chains()) {
             for (AuditPackage.Event event : chain.events()) {
@@ -121,10 +128,46 @@ final class RunResources {
 
     /** {@code GET /api/v1/runs/{id}/audit-package}: exactly what {@link AuditPackages#write} writes. */
     void auditPackage(Context ctx) {
-        AuditPackage auditPackage = AuditPackages.build(dataSource, store.schema(), runId(ctx));
+        String runId = runId(ctx);
+        visibleRun(Principal.of(ctx), runId);
+        AuditPackage auditPackage = AuditPackages.build(dataSource, store.schema(), runId);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         AuditPackages.write(auditPackage, out);
         ctx.contentType("application/json").result(out.toByteArray());
+    }
+
+    /**
+     * The run if the caller may see it. Unknown and foreign runs are refused identically for a tenant-bound caller
+     * (same code, detail and details), so the answer never tells whether the id exists in another tenant.
+     */
+    RunProjection visibleRun(Principal caller, String runId) {
+        Optional<RunProjection> run = store.run(runId).filter(found -> caller.canSee(found.tenantId()));
+        if (run.isPresent()) {
+            return run.get();
+        }
+        if (caller.allTenants()) {
+            throw new GreenLangException(ErrorCode.DATA_NOT_FOUND, "No run " + runId + " in the audit store", null,
+                    Map.of("run_id", runId));
+        }
+        throw new GreenLangException(ErrorCode.TENANT_ISOLATION, "Run " + runId + " is not visible to tenant "
+                + caller.tenant(), null, Map.of("run_id", runId));
+    }
+
+    /**
+     * The tenant filter of a run list: the requested one for a caller of every tenant, the caller's own for a
+     * tenant-bound caller.
+     *
+     * @throws GreenLangException GL-E-TENANT-ISOLATION when a tenant-bound caller asks for another tenant
+     */
+    static String visibleTenant(Principal caller, String requested) {
+        if (caller.allTenants()) {
+            return requested;
+        }
+        if (requested != null && !requested.equals(caller.tenant())) {
+            throw new GreenLangException(ErrorCode.TENANT_ISOLATION, "Tenant " + requested
+                    + " is not visible to tenant " + caller.tenant(), null, Map.of("tenant", requested));
+        }
+        return caller.tenant();
     }
 
     private JsonNode parse(String canonicalJson, String chainId, long seq) {

@@ -3,12 +3,15 @@ package io.greenlang.gateway;
 import static io.greenlang.gateway.GatewayClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.greenlang.audit.AuditStore;
 import io.greenlang.testkit.GreenLangIntegrationTest;
 import io.greenlang.testkit.TestInfra;
@@ -163,5 +166,65 @@ class RunsApiIT {
             assertThat(chain.get("problem").asText()).isEqualTo("HASH_MISMATCH");
             assertThat(chain.get("first_bad_seq").asLong()).isEqualTo(4);
         });
+    }
+
+    @Test
+    void shouldRefuseAnotherTenantsRunWithTheSameAnswerAsAnUnknownRun() {
+        audit.succeededRun("run-foreign", "tenant-foreign");
+        GatewayClient viewer = new GatewayClient(server, "test-viewer-tenant-own");
+
+        for (String suffix : List.of("", "/events", "/audit-package")) {
+            HttpResponse<String> foreign = viewer.get("/api/v1/runs/run-foreign" + suffix);
+            HttpResponse<String> unknown = viewer.get("/api/v1/runs/run-nowhere" + suffix);
+
+            assertThat(foreign.statusCode()).as(foreign.body()).isEqualTo(403);
+            assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(403);
+            assertThat(json(foreign).get("code").asText()).isEqualTo("GL-E-TENANT-ISOLATION");
+            assertThat(foreign.headers().firstValue("Content-Type"))
+                    .isEqualTo(unknown.headers().firstValue("Content-Type"));
+            assertThat(withoutIdentity(foreign, "run-foreign")).isEqualTo(withoutIdentity(unknown, "run-nowhere"));
+        }
+        assertThat(json(viewer.get("/api/v1/runs/run-foreign")).get("detail").asText())
+                .isEqualTo("Run run-foreign is not visible to tenant tenant-own");
+    }
+
+    @Test
+    void shouldAnswerARunOfTheCallersOwnTenantAndNotFoundToACallerOfEveryTenant() {
+        audit.succeededRun("run-own", "tenant-own");
+
+        HttpResponse<String> own = new GatewayClient(server, "test-viewer-tenant-own").get("/api/v1/runs/run-own");
+        HttpResponse<String> unknown = client.get("/api/v1/runs/run-nowhere");
+
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+        assertThat(json(unknown).get("code").asText()).isEqualTo("GL-E-DATA-NOT-FOUND");
+    }
+
+    @Test
+    void shouldListOnlyTheCallersTenantAndRefuseAFilterOnAnotherTenant() {
+        audit.runIn("list-mine", "tenant-list", "RUNNING");
+        audit.runIn("list-theirs", "tenant-list-other", "RUNNING");
+        GatewayClient viewer = new GatewayClient(server, "test-viewer-tenant-list");
+
+        JsonNode page = json(viewer.get("/api/v1/runs?limit=200"));
+        HttpResponse<String> ownFilter = viewer.get("/api/v1/runs?tenant=tenant-list");
+        HttpResponse<String> otherFilter = viewer.get("/api/v1/runs?tenant=tenant-list-other");
+
+        assertThat(page.get("items")).isNotEmpty()
+                .allSatisfy(item -> assertThat(item.get("tenant_id").asText()).isEqualTo("tenant-list"));
+        assertThat(ownFilter.statusCode()).isEqualTo(200);
+        assertThat(otherFilter.statusCode()).as(otherFilter.body()).isEqualTo(403);
+        assertThat(json(otherFilter).get("code").asText()).isEqualTo("GL-E-TENANT-ISOLATION");
+    }
+
+    /** A problem body without {@code instance}, its run id replaced by a placeholder. */
+    private static JsonNode withoutIdentity(HttpResponse<String> response, String runId) {
+        ObjectNode body = (ObjectNode) GatewayClient.json(response);
+        body.remove("instance");
+        try {
+            return GatewayClient.MAPPER.readTree(body.toString().replace(runId, "<id>"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
