@@ -288,7 +288,38 @@ class AdminResourcesIT {
         assertThat(json(notBoolean).get("code").asText()).isEqualTo("GL-E-PARAM-TYPE");
     }
 
+    @Test
+    void shouldDocumentEveryStateAndAdminRouteWithResolvableSchemasInTheOpenApiDocument() {
+        HttpResponse<String> response = get(server.port(), ApiServer.OPENAPI_PATH, null);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode document = json(response);
+        JsonNode paths = document.get("paths");
+        for (String path : List.of("/api/v1/plants/status", "/api/v1/plants/heat-status",
+                "/api/v1/plants/critical-heat-status", "/api/v1/agents/status", "/api/v1/agents/health",
+                "/api/v1/optimization/heat-distribution/status", "/api/v1/coordination/queue",
+                "/api/v1/admin/emergency-stop", "/api/v1/admin/cancel-all", "/api/v1/admin/active-runs",
+                "/api/v1/admin/tenant-blocklist", "/api/v1/admin/tenant-blocklist/{tenant}",
+                "/api/v1/admin/audit-log", "/api/v1/admin/maintenance-mode")) {
+            assertThat(paths.has(path)).as(path).isTrue();
+        }
+        assertThat(paths.get("/api/v1/admin/maintenance-mode").has("put")).isTrue();
+        assertThat(paths.get("/api/v1/admin/tenant-blocklist/{tenant}").has("delete")).isTrue();
+        JsonNode schemas = document.get("components").get("schemas");
+        List<String> refs = new ArrayList<>();
+        collectRefs(document, refs);
+        assertThat(refs).isNotEmpty().allSatisfy(ref -> assertThat(schemas.has(ref.substring(
+                "#/components/schemas/".length()))).as(ref).isTrue());
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    private static void collectRefs(JsonNode node, List<String> refs) {
+        if (node.isObject() && node.has("$ref")) {
+            refs.add(node.get("$ref").asText());
+        }
+        node.forEach(child -> collectRefs(child, refs));
+    }
 
     private List<AdminAction> actions(String action, String actor) {
         return readAll(topics.adminActions()).stream().map(ConsumerRecord::value)

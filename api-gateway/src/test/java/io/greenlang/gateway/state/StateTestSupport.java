@@ -36,6 +36,7 @@ import io.greenlang.gateway.Principal;
 import io.greenlang.gateway.ProblemException;
 import io.greenlang.gateway.Role;
 import io.greenlang.schemas.EventSamples;
+import io.greenlang.schemas.EventSerdes;
 import io.greenlang.testkit.TestInfra;
 import io.greenlang.topics.Topic;
 import io.greenlang.topics.TopicAdmin;
@@ -66,6 +67,11 @@ public final class StateTestSupport {
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    static {
+        // Loading EventSerde makes Avro trust the generated event classes, which copying builders need (enums).
+        EventSerdes.serde(RunState.class);
+    }
 
     private StateTestSupport() {
     }
