@@ -1,6 +1,5 @@
 package io.greenlang.gateway.admin;
 
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -193,8 +192,7 @@ public final class AdminResources {
             if (!given.isObject()) {
                 throw new GreenLangException(ErrorCode.PARAM_TYPE, "details must be a JSON object");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> fields = given.fields(); fields.hasNext();) {
-                Map.Entry<String, JsonNode> field = fields.next();
+            for (Map.Entry<String, JsonNode> field : given.properties()) {
                 details.put(field.getKey(), field.getValue().isTextual() ? field.getValue().asText()
                         : field.getValue().toString());
             }

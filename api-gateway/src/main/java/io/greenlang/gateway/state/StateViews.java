@@ -149,9 +149,13 @@ public final class StateViews implements AutoCloseable {
         return runs;
     }
 
-    /** One run. */
+    /** One run, if the view has it (a run accepted a moment ago may not be there yet). */
     public Optional<RunState> run(String runId) {
-        return Optional.ofNullable(this.<RunState>store(RUN_STORE).get(runId));
+        try {
+            return Optional.ofNullable(this.<RunState>store(RUN_STORE).get(runId));
+        } catch (InvalidStateStoreException e) {
+            throw notReady(e);
+        }
     }
 
     /** Every plant, by plant id. */
