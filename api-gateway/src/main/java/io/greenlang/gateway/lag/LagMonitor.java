@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -114,6 +115,7 @@ public final class LagMonitor implements AutoCloseable {
     private final Map<GroupPartition, Deque<LagSample>> windows = new HashMap<>();
     private Map<RecordAt, Instant> timestamps = new HashMap<>();
     private Consumer<byte[], byte[]> consumer;
+    private volatile Instant lastSampleTime;
 
     /**
      * @param admin           the cluster's Admin client; not closed by this monitor
@@ -155,6 +157,7 @@ public final class LagMonitor implements AutoCloseable {
      */
     public List<GroupLag> sample() {
         Instant now = clock.instant();
+        lastSampleTime = now;
         Collection<String> groups = settings.groups().isEmpty() ? consumerGroups() : settings.groups();
         if (groups.isEmpty()) {
             windows.clear();
@@ -219,6 +222,11 @@ public final class LagMonitor implements AutoCloseable {
             return byStatus != 0 ? byStatus : a.group().compareTo(b.group());
         });
         return List.copyOf(result);
+    }
+
+    /** The time of the latest {@link #sample()} (the monitor's clock), empty before the first. */
+    public Optional<Instant> lastSampleTime() {
+        return Optional.ofNullable(lastSampleTime);
     }
 
     private static Duration timeLag(long offsetLag, Instant recordTime, Instant now) {

@@ -226,4 +226,36 @@ class LagMonitorIT {
             });
         }
     }
+    @Test
+    void shouldReportRewindAndGroupErrWhenTheCommittedOffsetGoesBackWhileLagRemains(TestInfra infra)
+            throws Exception {
+        String topic = infra.createTopic("lag-rewind", 1);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        String group = infra.consumerProperties("rewound").get(ConsumerConfig.GROUP_ID_CONFIG).toString();
+        produce(infra, topic, 0, 10);
+        TestClock clock = new TestClock(T0.plusSeconds(100));
+
+        try (LagMonitor monitor = monitor(infra, clock, group)) {
+            List<GroupLag> samples = new ArrayList<>();
+            // the group commits 2, 3, 4, then is reset to 1: every sample still has records to read
+            for (long offset : new long[] {2, 3, 4, 1}) {
+                commit(infra, group, tp, offset);
+                clock.advance(Duration.ofSeconds(10));
+                samples.add(only(monitor.sample()));
+            }
+
+            for (GroupLag early : samples.subList(0, WINDOW - 1)) {
+                assertThat(early.status()).as("before the rewind").isEqualTo(LagStatus.OK);
+            }
+            GroupLag last = samples.get(WINDOW - 1);
+            assertThat(last.status()).isEqualTo(LagStatus.ERR);
+            assertThat(last.partitions()).singleElement().satisfies(p -> {
+                assertThat(p.status()).isEqualTo(LagStatus.REWIND);
+                assertThat(p.committed()).isEqualTo(1);
+                assertThat(p.offsetLag()).isEqualTo(9);
+                // record 1 was stamped T0 + 1 s; now is T0 + 100 s + 40 s
+                assertThat(p.timeLag()).isEqualTo(Duration.ofSeconds(139));
+            });
+        }
+    }
 }
