@@ -25,6 +25,7 @@ import io.greenlang.common.error.GreenLangException;
                 PolicyCommand.class,
                 AuditCommand.class,
                 ReplayCommand.class,
+                LagCommand.class,
                 ConfigCommand.class,
                 ErrorsCommand.class,
                 DocsCommand.class,
