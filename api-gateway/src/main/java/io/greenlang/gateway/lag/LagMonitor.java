@@ -102,6 +102,21 @@ public final class LagMonitor implements AutoCloseable {
     }
 
     private record GroupPartition(String group, TopicPartition partition) {
+        /**
+         * The record's default (31 * group + partition) collides for groups named with a numeric suffix: "g-1" on
+         * partition 0 and "g-0" on partition 1 hash alike, and thousands of keys end up in tree bins. Mixing the
+         * group's hash with a large odd multiplier spreads them.
+         */
+        @Override
+        public int hashCode() {
+            long mixed = group.hashCode() * 0x9E3779B97F4A7C15L;
+            return (int) (mixed ^ (mixed >>> 32)) ^ partition.hashCode();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof GroupPartition that && group.equals(that.group) && partition.equals(that.partition);
+        }
     }
 
     private record RecordAt(TopicPartition partition, long offset) {
@@ -164,10 +179,13 @@ public final class LagMonitor implements AutoCloseable {
             return List.of();
         }
         Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = committedOffsets(groups);
-        Map<String, Set<TopicPartition>> assigned = assignedPartitions(committed.keySet());
+        // the member descriptions and the log-end offsets are independent: both requests are in flight at once
+        KafkaFuture<Map<String, ConsumerGroupDescription>> described = committed.isEmpty() ? null
+                : admin.describeConsumerGroups(committed.keySet()).all();
         Set<TopicPartition> partitions = new HashSet<>();
         committed.values().forEach(offsets -> partitions.addAll(offsets.keySet()));
         Map<TopicPartition, Long> logEnd = logEndOffsets(partitions);
+        Map<String, Set<TopicPartition>> assigned = assignedPartitions(described);
 
         Map<RecordAt, Instant> keptTimestamps = new HashMap<>();
         Set<GroupPartition> seen = new HashSet<>();
@@ -266,12 +284,12 @@ public final class LagMonitor implements AutoCloseable {
         return result;
     }
 
-    private Map<String, Set<TopicPartition>> assignedPartitions(Collection<String> groups) {
-        if (groups.isEmpty()) {
+    private Map<String, Set<TopicPartition>> assignedPartitions(
+            KafkaFuture<Map<String, ConsumerGroupDescription>> described) {
+        if (described == null) {
             return Map.of();
         }
-        Map<String, ConsumerGroupDescription> descriptions =
-                await(admin.describeConsumerGroups(groups).all(), "describe consumer groups");
+        Map<String, ConsumerGroupDescription> descriptions = await(described, "describe consumer groups");
         Map<String, Set<TopicPartition>> result = new HashMap<>();
         descriptions.forEach((group, description) -> {
             Set<TopicPartition> partitions = new HashSet<>();
