@@ -18,6 +18,7 @@ import io.greenlang.common.config.GlConfig;
 import io.greenlang.common.error.GreenLangException;
 import io.greenlang.common.metrics.GlMeters;
 import io.greenlang.common.metrics.GlMetrics;
+import io.greenlang.common.metrics.MetricDefinition;
 import io.micrometer.core.instrument.Gauge;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
@@ -63,7 +64,7 @@ public final class LagSampler implements AutoCloseable {
         private volatile double value;
         private final Gauge gauge;
 
-        GaugeValue(GlMeters meters, io.greenlang.common.metrics.MetricDefinition definition, String... tags) {
+        GaugeValue(GlMeters meters, MetricDefinition definition, String... tags) {
             this.gauge = meters.gauge(definition, this, v -> v.value, tags);
         }
     }
