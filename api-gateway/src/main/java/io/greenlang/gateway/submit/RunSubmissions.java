@@ -2,7 +2,6 @@ package io.greenlang.gateway.submit;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -472,9 +471,5 @@ public final class RunSubmissions implements AutoCloseable {
                 .setProducer(producerMeta)
                 .setTraceId(null)
                 .build();
-    }
-
-    static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 }
