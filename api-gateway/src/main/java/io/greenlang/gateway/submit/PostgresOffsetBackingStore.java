@@ -35,6 +35,8 @@ public final class PostgresOffsetBackingStore extends MemoryOffsetBackingStore {
     private String url;
     private Properties credentials;
     private String table;
+    private Connection connection; // used on the store's single executor thread only
+
 
     /** Instantiated by the Debezium engine. */
     public PostgresOffsetBackingStore() {
@@ -78,9 +80,10 @@ public final class PostgresOffsetBackingStore extends MemoryOffsetBackingStore {
 
     @Override
     protected void save() {
-        // called on the store's single executor thread after data was updated
-        try (Connection connection = DriverManager.getConnection(url, credentials)) {
-            connection.setAutoCommit(false);
+        // called on the store's single executor thread after data was updated; one connection kept open, opened
+        // again after a failure
+        try {
+            Connection connection = connection();
             try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + table
                     + " (offset_key, offset_value, updated_at) VALUES (?, ?, now()) ON CONFLICT (offset_key)"
                     + " DO UPDATE SET offset_value = EXCLUDED.offset_value, updated_at = now()")) {
@@ -90,11 +93,39 @@ public final class PostgresOffsetBackingStore extends MemoryOffsetBackingStore {
                     upsert.addBatch();
                 }
                 upsert.executeBatch();
+                connection.commit();
+            } catch (SQLException e) {
+                closeConnection();
+                throw e;
             }
-            connection.commit();
         } catch (SQLException e) {
             throw new ConnectException("Cannot write the outbox offsets to " + table, e);
         }
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            connection = DriverManager.getConnection(url, credentials);
+            connection.setAutoCommit(false);
+        }
+        return connection;
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // already broken
+            }
+            connection = null;
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        super.stop(); // drains the executor, so no save runs after this
+        closeConnection();
     }
 
     @Override
