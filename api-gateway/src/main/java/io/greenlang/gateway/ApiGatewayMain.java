@@ -10,10 +10,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The API gateway service: {@code ApiGatewayMain}, no arguments. Reads its settings from the {@code GL_*}
- * environment ({@code docs/config.md}: GL_POSTGRES_* or GL_AUDIT_DB_URL, GL_AUDIT_SCHEMA) and serves the REST API
- * with {@code /health/live} and {@code /health/ready} on {@code GL_HEALTH_PORT} (the runbook's 8080, where
- * {@code curl localhost:8080/api/v1/...} and {@code /health/ready} both answer) until SIGTERM. Exits with 2 on an
- * argument.
+ * environment ({@code docs/config.md}: GL_KAFKA_*, GL_POSTGRES_* or GL_AUDIT_DB_URL, GL_AUDIT_SCHEMA,
+ * GL_GATEWAY_SCHEMA, GL_S3_*, GL_OIDC_*) and runs the {@link Gateway}: the REST API with {@code /health/live} and
+ * {@code /health/ready} on {@code GL_HEALTH_PORT} (the runbook's 8080) and {@code /metrics} on
+ * {@code GL_METRICS_PORT} (9090), until SIGTERM. Exits with 2 on an argument.
  */
 public final class ApiGatewayMain {
 
@@ -35,14 +35,15 @@ public final class ApiGatewayMain {
             return;
         }
         GlConfig config = GlConfig.load(System.getenv(), Optional.empty());
-        ApiServer server = ApiServer.fromConfig(config).start(config.healthPort());
+        Gateway server = Gateway.start(config, config.healthPort(), config.metricsPort());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("API gateway stopping");
             server.close();
             stopped.countDown();
         }, "api-gateway-shutdown"));
-        LOG.info("API gateway started on port {} (audit schema {})", server.port(), config.auditSchema());
+        LOG.info("API gateway started on port {}, /metrics on port {} (audit schema {}, gateway schema {})",
+                server.port(), server.metricsPort(), config.auditSchema(), config.gatewaySchema());
         stopped.await();
     }
 }

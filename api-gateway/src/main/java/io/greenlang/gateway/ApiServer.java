@@ -15,9 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.greenlang.audit.AuditDataSources;
 import io.greenlang.audit.AuditStore;
-import io.greenlang.common.config.GlConfig;
 import io.greenlang.common.error.ErrorCode;
 import io.greenlang.common.error.GreenLangException;
 import io.greenlang.common.http.HealthCheck;
@@ -116,22 +114,6 @@ public final class ApiServer implements AutoCloseable {
     /** A builder of a server; at least an {@link Builder#authenticator} is required. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /**
-     * The server of a deployment: the audit store from {@code GL_AUDIT_DB_URL} or {@code GL_POSTGRES_*} and
-     * {@code GL_AUDIT_SCHEMA}, readiness = that database with the store migrated.
-     *
-     * @param config the platform configuration
-     * @return the server, not started
-     */
-    public static ApiServer fromConfig(GlConfig config) {
-        Authenticator authenticator = ctx -> java.util.Optional.empty(); // API keys are wired in by the auth package
-        DataSource dataSource = AuditDataSources.fromConfig(config);
-        return builder().runReads(new AuditStore(dataSource, config.auditSchema()), dataSource)
-                .readiness(new PostgresHealthCheck(dataSource, config.auditSchema()))
-                .authenticator(authenticator)
-                .build();
     }
 
     /** Collects the parts of an {@link ApiServer}. */

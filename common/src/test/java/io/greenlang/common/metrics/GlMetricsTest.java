@@ -47,6 +47,11 @@ class GlMetricsTest {
         meters.counter(GlMetrics.S3_REQUESTS, "put").increment();
         meters.counter(GlMetrics.S3_ERRORS, "put", "GL-E-S3-TIMEOUT").increment();
         meters.recordError(ErrorCode.K8S_JOB_OOM);
+        meters.gauge(GlMetrics.CONSUMER_LAG_RECORDS, "gl-audit-sink", "gl.run.events", "0").set(12);
+        meters.gauge(GlMetrics.CONSUMER_LAG_SECONDS, "gl-audit-sink", "gl.run.events", "0").set(2);
+        meters.gauge(GlMetrics.CONSUMER_GROUP_STATUS, "gl-audit-sink").set(1);
+        meters.timer(GlMetrics.OUTBOX_PUBLISH_LAG).record(Duration.ofMillis(15));
+        meters.counter(GlMetrics.API_REQUESTS, "GET", "/api/v1/runs", "200").increment();
 
         String scrape = registry.scrape();
 
@@ -62,6 +67,8 @@ class GlMetricsTest {
                 .contains("gl_queue_depth{service=\"test-service\"} 7.0")
                 .contains("gl_active_steps{service=\"test-service\"} 2.0")
                 .contains("gl_audit_chain_valid{service=\"test-service\"} 1.0")
+                .contains("gl_consumer_lag_seconds{group=\"gl-audit-sink\",partition=\"0\",service=\"test-service\","
+                        + "topic=\"gl.run.events\"} 2.0")
                 .contains("gl_errors_total{error_class=\"RESOURCE\",error_code=\"GL-E-K8S-JOB-OOM\",service=\"test-service\"} 1.0")
                 .doesNotContain("gl_run_completed_total_total")
                 .doesNotContain("gl_step_duration_seconds_seconds");

@@ -1,0 +1,202 @@
+package io.greenlang.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.greenlang.audit.AuditStore;
+import io.greenlang.common.config.GlConfig;
+import io.greenlang.events.run.RunRequested;
+import io.greenlang.testkit.GreenLangIntegrationTest;
+import io.greenlang.testkit.TestInfra;
+import io.greenlang.topics.Topic;
+import io.greenlang.topics.TopicCatalog;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gateway as a deployment starts it, from GL_* settings only, on the real broker, PostgreSQL and S3: every
+ * readiness check, the bootstrap admin key, a run submitted through the outbox, and {@code /metrics}.
+ */
+@GreenLangIntegrationTest
+class GatewayIT {
+
+    private static final String PIPELINE = """
+            apiVersion: greenlang.io/v1
+            kind: Pipeline
+            metadata:
+              name: gateway-check
+              namespace: ops
+            spec:
+              steps:
+                - name: only
+                  agent: GL-DATA-X-001
+            """;
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static TestInfra infra;
+    private static TopicCatalog catalog;
+    private static Gateway gateway;
+    private static String adminKey;
+
+    @BeforeAll
+    static void start(TestInfra testInfra, @TempDir Path keys) throws IOException {
+        infra = testInfra;
+        new AuditStore(infra.dataSource(), infra.schemaName()).migrate();
+        catalog = TopicCatalog.withPrefix(infra.topicPrefix());
+        for (Topic<?, ?> topic : List.of(catalog.runRequests(), catalog.runCommands(), catalog.runState(),
+                catalog.plantState(), catalog.agentHealth(), catalog.adminActions())) {
+            infra.createTopic(topic.name().substring(infra.topicPrefix().length()), 1);
+        }
+        Map<String, String> env = new HashMap<>();
+        env.put(GlConfig.KAFKA_BOOTSTRAP_SERVERS, infra.bootstrapServers());
+        env.put(GlConfig.POSTGRES_HOST, "127.0.0.1");
+        env.put(GlConfig.POSTGRES_PORT, Integer.toString(infra.localStack().postgresPort()));
+        env.put(GlConfig.POSTGRES_DATABASE, infra.localStack().databaseName());
+        env.put(GlConfig.POSTGRES_USER, infra.postgresUser());
+        env.put(GlConfig.POSTGRES_PASSWORD, infra.postgresPassword());
+        env.put(GlConfig.AUDIT_SCHEMA, infra.schemaName());
+        env.put(GlConfig.GATEWAY_SCHEMA, infra.schemaName() + "_gw");
+        env.put(GlConfig.OUTBOX_SLOT_NAME, infra.schemaName() + "_gw");
+        env.put(GlConfig.S3_ENDPOINT, infra.s3Endpoint().toString());
+        env.put(GlConfig.S3_REGION, infra.localStack().s3Region());
+        env.put(GlConfig.S3_ACCESS_KEY_ID, infra.localStack().s3AccessKey());
+        env.put(GlConfig.S3_SECRET_ACCESS_KEY, infra.localStack().s3SecretKey());
+        env.put(GlConfig.S3_BUCKET, infra.bucket());
+        env.put(GlConfig.S3_USE_SSL, "false");
+        env.put(GlConfig.LAG_SAMPLE_SECONDS, "1");
+        GlConfig config = GlConfig.load(env, Optional.empty());
+        gateway = Gateway.start(config, catalog, 0, 0);
+        adminKey = gateway.apiKeys().bootstrapAdmin(keys.resolve("admin.key"));
+        assertThat(Files.readString(keys.resolve("admin.key")).trim()).isEqualTo(adminKey);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+            try (Connection connection = infra.connection();
+                 PreparedStatement drop = connection.prepareStatement(
+                         "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?")) {
+                drop.setString(1, infra.schemaName() + "_gw");
+                drop.execute();
+            }
+        }
+    }
+
+    @Test
+    void shouldReportEveryDependencyReadyWithItsDetail() {
+        JsonNode ready = json(await().atMost(Duration.ofSeconds(60)).until(() -> get("/health/ready", null),
+                response -> response.statusCode() == 200));
+
+        assertThat(ready.get("status").asText()).isEqualTo("UP");
+        List<String> checks = new ArrayList<>();
+        ready.fieldNames().forEachRemaining(checks::add);
+        assertThat(checks).contains(KafkaHealthCheck.NAME, PostgresHealthCheck.NAME, S3HealthCheck.NAME, "debezium",
+                "kafka-state");
+        for (String check : Set.of(KafkaHealthCheck.NAME, PostgresHealthCheck.NAME, S3HealthCheck.NAME)) {
+            assertThat(ready.get(check).get("status").asText()).as(check).isEqualTo("UP");
+            assertThat(ready.get(check).get("detail").asText()).as(check).isNotBlank();
+        }
+        assertThat(ready.get(S3HealthCheck.NAME).get("detail").asText()).contains(infra.bucket());
+    }
+
+    @Test
+    void shouldRefuseAnonymousCallersAndServeTheBootstrapAdmin() {
+        HttpResponse<String> anonymous = get("/api/v1/runs", null);
+        HttpResponse<String> admin = get("/api/v1/runs", adminKey);
+        HttpResponse<String> forged = get("/api/v1/runs", adminKey.substring(0, adminKey.length() - 2) + "xx");
+
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(json(anonymous).get("code").asText()).isEqualTo("GL-E-RBAC-DENIED");
+        assertThat(admin.statusCode()).as(admin.body()).isEqualTo(200);
+        assertThat(forged.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void shouldPublishASubmittedRunAndCountTheRequestInMetrics() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> get("/health/ready", null).statusCode() == 200);
+        Map<String, Object> submission = Map.of("pipeline", PIPELINE, "tenant", "acme");
+        HttpResponse<String> accepted = send(HttpRequest.newBuilder(uri(gateway.port(), "/api/v1/runs"))
+                .header("X-API-Key", adminKey).header("Content-Type", "application/json")
+                .header("Idempotency-Key", "gateway-it-1")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(ApiJson.MAPPER.writeValueAsBytes(submission))));
+
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        String runId = json(accepted).get("run_id").asText();
+        Topic<String, RunRequested> requests = catalog.runRequests();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.assign(List.of(new TopicPartition(requests.name(), 0)));
+            consumer.seekToBeginning(consumer.assignment());
+            List<RunRequested> seen = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    seen.add(requests.valueSerde().deserializer().deserialize(record.topic(), record.value()));
+                }
+                return seen.stream().anyMatch(r -> r.getRunId().equals(runId));
+            });
+            RunRequested request = seen.stream().filter(r -> r.getRunId().equals(runId)).findFirst().orElseThrow();
+            assertThat(request.getMeta().getTenantId()).isEqualTo("acme");
+            assertThat(request.getPipelineName()).isEqualTo("gateway-check");
+        }
+
+        String metrics = send(HttpRequest.newBuilder(uri(gateway.metricsPort(), "/metrics")).GET()).body();
+        assertThat(metrics).containsPattern("gl_api_requests_total\\{.*method=\"POST\",route=\"/api/v1/runs\","
+                + ".*status=\"202\"");
+        assertThat(metrics).contains("gl_outbox_publish_lag_seconds_count");
+    }
+
+    private static HttpResponse<String> get(String path, String key) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(gateway.port(), path)).GET();
+        if (key != null) {
+            request.header("X-API-Key", key);
+        }
+        return send(request);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static URI uri(int port, String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    private static JsonNode json(HttpResponse<String> response) {
+        return GatewayClient.json(response);
+    }
+}
