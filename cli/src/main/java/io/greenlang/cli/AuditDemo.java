@@ -5,10 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +20,6 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -62,7 +57,7 @@ final class AuditDemo {
      *
      * @return true if the run's chains verified, the package checked offline and every replayed chain was equal
      */
-    static boolean run(GlConfig config, AuditStore sinkView, String apiUrl, String runId, Path dataDirectory,
+    static boolean run(GlConfig config, AuditStore sinkView, ApiClient api, String runId, Path dataDirectory,
                        PrintWriter out) throws InterruptedException {
         TopicCatalog catalog = TopicCatalog.standard();
         DataSource admin = AuditDataSources.fromConfig(config);
@@ -91,7 +86,7 @@ final class AuditDemo {
                 : "gl audit verify --run " + runId + ": BROKEN, see above.");
 
         Path packageFile = dataDirectory.resolve("audit-package-" + runId + ".json");
-        boolean packageValid = writeAndCheck(auditPackage, packageFile, out) && servedValid(apiUrl, runId, out);
+        boolean packageValid = writeAndCheck(auditPackage, packageFile, out) && servedValid(api, runId, out);
 
         out.println();
         long t1 = System.nanoTime();
@@ -128,20 +123,13 @@ final class AuditDemo {
     }
 
     /** Asks the REST API for the run's audit package, as the runbook does with curl, and prints its chain_valid. */
-    private static boolean servedValid(String apiUrl, String runId, PrintWriter out) throws InterruptedException {
-        URI uri = URI.create(apiUrl + "/api/v1/runs/" + runId + "/audit-package");
-        try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri)
-                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode chainValid = response.statusCode() == 200
-                    ? new ObjectMapper().readTree(response.body()).get("chain_valid") : null;
-            out.println("curl -s " + uri + " | jq .chain_valid  ->  "
-                    + (chainValid == null ? "HTTP " + response.statusCode() : chainValid.toString()));
-            return chainValid != null && chainValid.asBoolean();
-        } catch (IOException e) {
-            out.println("curl -s " + uri + " failed: " + e.getMessage());
-            return false;
-        }
+    private static boolean servedValid(ApiClient api, String runId, PrintWriter out) throws InterruptedException {
+        String path = "/api/v1/runs/" + runId + "/audit-package";
+        ApiClient.Answer answer = api.get(path);
+        JsonNode chainValid = answer.ok() ? answer.body().get("chain_valid") : null;
+        out.println(api.curl(path) + " | jq .chain_valid  ->  "
+                + (chainValid == null ? answer.problem() : chainValid.toString()));
+        return chainValid != null && chainValid.asBoolean();
     }
 
     /** How many events each chain of the run has on the topics (read_committed), by chain id. */

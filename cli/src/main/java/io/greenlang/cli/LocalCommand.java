@@ -72,6 +72,11 @@ final class LocalCommand implements Runnable {
                         + "runbook's; 0: a free one).")
         private int apiPort;
 
+        @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9090",
+                description = "Port of the gateway's Prometheus /metrics (default: ${DEFAULT-VALUE}, the runbook's; 0: "
+                        + "a free one).")
+        private int metricsPort;
+
         @Override
         public Integer call() throws InterruptedException {
             var out = spec.commandLine().getOut();
@@ -82,7 +87,7 @@ final class LocalCommand implements Runnable {
             try {
                 GlConfig config = GlConfig.load(environment(System.getenv(), platform), Optional.empty());
                 services = LocalServices.start(config, PolicyEngines.fromConfig(config), dataDirectory, apiPort,
-                        out);
+                        metricsPort, out);
             } catch (RuntimeException | InterruptedException e) {
                 platform.close();
                 throw e;
@@ -97,11 +102,16 @@ final class LocalCommand implements Runnable {
                 }
             }, "gl-local-shutdown"));
             out.println();
-            out.println("GreenLang local platform is ready: run orchestrator, executor worker, audit sink and REST API "
-                    + "running.");
+            out.println("GreenLang local platform is ready: run orchestrator, executor worker, audit sink and API "
+                    + "gateway running.");
             platform.printEndpoints();
             out.println("REST API " + services.apiUrl() + "/api/v1/runs  (OpenAPI: " + services.apiUrl()
                     + "/api/v1/openapi.json, readiness: " + services.apiUrl() + "/health/ready)");
+            out.println("Metrics  " + services.metricsUrl());
+            out.println("Admin API key (every tenant, every role; also in "
+                    + dataDirectory.resolve(LocalServices.ADMIN_KEY_FILE) + "):");
+            out.println("  export GL_API_KEY=" + services.adminKey());
+            out.println("  curl -s -H \"X-API-Key: $GL_API_KEY\" " + services.apiUrl() + "/api/v1/runs");
             Path settings = writeClientSettings(platform);
             out.println("Settings for other gl commands: --config " + settings + "  (e.g. ./gl audit verify --config "
                     + settings + ")");

@@ -21,7 +21,7 @@ import io.greenlang.common.config.PostgresConnection;
 import io.greenlang.common.kafka.KafkaClients;
 import io.greenlang.common.metrics.GlMeters;
 import io.greenlang.executor.local.LocalProcessExecutor;
-import io.greenlang.gateway.ApiServer;
+import io.greenlang.gateway.Gateway;
 import io.greenlang.executor.worker.StepWorker;
 import io.greenlang.localstack.LocalStack;
 import io.greenlang.pipeline.PipelineCompiler;
@@ -42,6 +42,8 @@ final class LocalServices implements AutoCloseable {
 
     /** The role the local audit sink appends as: INSERT and SELECT on the events, nothing more. */
     static final String AUDIT_SINK_ROLE = "gl_audit_sink";
+    /** File of the data directory holding the bootstrap admin API key (owner-only permissions). */
+    static final String ADMIN_KEY_FILE = "admin.key";
 
     private final GlConfig config;
     private final RunOrchestratorApp orchestrator;
@@ -51,11 +53,12 @@ final class LocalServices implements AutoCloseable {
     private final AuditStore auditStore;
     private final AuditSink auditSink;
     private final AuditVerifier auditVerifier;
-    private final ApiServer api;
+    private final Gateway api;
+    private final String adminKey;
 
     private LocalServices(GlConfig config, RunOrchestratorApp orchestrator, ArtifactStore store,
                           LocalProcessExecutor executor, StepWorker worker, AuditStore auditStore,
-                          AuditSink auditSink, AuditVerifier auditVerifier, ApiServer api) {
+                          AuditSink auditSink, AuditVerifier auditVerifier, Gateway api, String adminKey) {
         this.config = config;
         this.orchestrator = orchestrator;
         this.store = store;
@@ -65,6 +68,7 @@ final class LocalServices implements AutoCloseable {
         this.auditSink = auditSink;
         this.auditVerifier = auditVerifier;
         this.api = api;
+        this.adminKey = adminKey;
     }
 
     /**
@@ -90,14 +94,15 @@ final class LocalServices implements AutoCloseable {
     }
 
     /**
-     * Starts the orchestrator, the worker, the audit sink and the REST API (read side, on {@code apiPort}, 0 for a
-     * free one); returns once the orchestrator is RUNNING.
+     * Starts the orchestrator, the worker, the audit sink and the API gateway (REST API on {@code apiPort},
+     * {@code /metrics} on {@code metricsPort}, 0 for free ones) with its bootstrap admin key; returns once the
+     * orchestrator is RUNNING.
      */
     static LocalServices start(GlConfig config, PolicyEngine policy, Path dataDirectory, int apiPort,
-                               PrintWriter out) throws InterruptedException {
+                               int metricsPort, PrintWriter out) throws InterruptedException {
         long t0 = System.nanoTime();
         LocalPlatform.step(out, "Starting the run orchestrator (Kafka Streams, exactly-once), the executor worker "
-                + "(local processes), the audit sink (hash chains in PostgreSQL) and the REST API ...");
+                + "(local processes), the audit sink (hash chains in PostgreSQL) and the API gateway (outbox + Debezium, auth, lag monitor) ...");
         TopicCatalog catalog = TopicCatalog.standard();
         GlMeters meters = new GlMeters(new SimpleMeterRegistry());
         RunOrchestratorApp orchestrator = RunOrchestratorApp.create(config, catalog,
@@ -109,7 +114,8 @@ final class LocalServices implements AutoCloseable {
         AuditStore auditStore = null;
         AuditSink auditSink = null;
         AuditVerifier auditVerifier = null;
-        ApiServer api = null;
+        Gateway api = null;
+        String adminKey = null;
         try {
             store = ArtifactStore.fromConfig(config, meters);
             executor = LocalProcessExecutor.fromConfig(config);
@@ -124,19 +130,20 @@ final class LocalServices implements AutoCloseable {
             if (!config.auditVerifyInterval().isZero()) {
                 auditVerifier = new AuditVerifier(auditStore, meters, config.auditVerifyInterval()).start();
             }
-            api = ApiServer.fromConfig(config).start(apiPort);
+            api = Gateway.start(config, apiPort, metricsPort);
+            adminKey = api.apiKeys().bootstrapAdmin(dataDirectory.resolve(ADMIN_KEY_FILE));
             if (!orchestrator.awaitRunning(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("the run orchestrator did not reach RUNNING within 60 s (state "
                         + orchestrator.state() + ")");
             }
         } catch (RuntimeException | InterruptedException e) {
             new LocalServices(config, orchestrator, store, executor, worker, auditStore, auditSink, auditVerifier,
-                    api).close();
+                    api, adminKey).close();
             throw e;
         }
         LocalPlatform.done(out, t0);
         return new LocalServices(config, orchestrator, store, executor, worker, auditStore, auditSink,
-                auditVerifier, api);
+                auditVerifier, api, adminKey);
     }
 
     /**
@@ -168,6 +175,16 @@ final class LocalServices implements AutoCloseable {
     /** The base URL of the REST API, e.g. {@code http://127.0.0.1:8080}. */
     String apiUrl() {
         return "http://127.0.0.1:" + api.port();
+    }
+
+    /** The URL of the gateway's Prometheus metrics, e.g. {@code http://127.0.0.1:9090/metrics}. */
+    String metricsUrl() {
+        return "http://127.0.0.1:" + api.metricsPort() + "/metrics";
+    }
+
+    /** The bootstrap admin API key (every tenant, every role), also in {@link #ADMIN_KEY_FILE} of the data dir. */
+    String adminKey() {
+        return adminKey;
     }
 
     @Override

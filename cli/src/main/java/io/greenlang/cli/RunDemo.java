@@ -7,31 +7,25 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import io.greenlang.common.config.GlConfig;
 import io.greenlang.common.config.PolicyAction;
-import io.greenlang.events.common.EventMeta;
-import io.greenlang.events.common.Producer;
 import io.greenlang.events.policy.PolicyDecision;
 import io.greenlang.events.run.RunEvent;
-import io.greenlang.events.run.RunRequested;
 import io.greenlang.common.artifact.ArtifactLayout;
 import io.greenlang.common.artifact.ArtifactStore;
 import io.greenlang.common.artifact.S3Location;
@@ -45,7 +39,7 @@ import io.greenlang.topics.TopicCatalog;
 
 /**
  * The run part of {@code gl demo}: starts the run orchestrator and the executor worker (local-process executor)
- * on the local stack, submits the sample pipeline by producing a RunRequested (the API comes later), prints every
+ * on the local stack with the API gateway, submits the sample pipeline through {@code POST /api/v1/runs}, prints every
  * policy decision and run/step transition as it appears on the topics until the run ends, then the S3 keys the
  * run wrote and the last step's {@code result.json}.
  *
@@ -98,20 +92,34 @@ final class RunDemo {
         String pipeline = resource(PIPELINE_RESOURCE);
 
         try (KafkaConsumer<byte[], byte[]> watcher = watcher(bootstrapServers, catalog);
-             LocalServices services = LocalServices.start(config, policy, dataDirectory, 0, out)) {
-            String runId = UUID.randomUUID().toString();
-            LocalPlatform.step(out, "Submitting pipeline '" + PIPELINE_NAME + "' (load -> emissions -> efficiency, "
-                    + "reference agents) as run " + runId + " ...");
-            submit(bootstrapServers, catalog, runId, pipeline);
+             LocalServices services = LocalServices.start(config, policy, dataDirectory, 0, 0, out)) {
+            ApiClient api = new ApiClient(services.apiUrl(), services.adminKey());
+            out.println("API gateway " + services.apiUrl() + ", bootstrap admin key in "
+                    + dataDirectory.resolve(LocalServices.ADMIN_KEY_FILE));
+            Optional<String> submitted = submit(api, pipeline, out);
+            if (submitted.isEmpty()) {
+                return false;
+            }
+            String runId = submitted.get();
             boolean succeeded = follow(watcher, catalog, runId, out);
+            succeeded &= printRun(api, runId, out);
             printArtifacts(services.store(), config.s3Bucket(), runId, out);
-            boolean audited = AuditDemo.run(config, services.auditStore(), services.apiUrl(), runId, dataDirectory,
-                    out);
+            boolean audited = AuditDemo.run(config, services.auditStore(), api, runId, dataDirectory, out);
             if (!audited) {
                 out.println("The run's audit trail did not verify; see above.");
             }
+            printLag(bootstrapServers, out);
             return succeeded && audited;
         }
+    }
+
+    /** {@code gl lag} over the platform's consumer groups, while they still run. */
+    private static void printLag(String bootstrapServers, PrintWriter out) {
+        out.println();
+        out.println("gl lag -b " + bootstrapServers + "   (consumer groups of the platform, worst first)");
+        out.flush();
+        Gl.newCommandLine().setOut(out).setErr(out).execute("lag", "-b", bootstrapServers);
+        out.flush();
     }
 
     /** The S3 keys the run wrote, and the last step's result.json. */
@@ -153,33 +161,50 @@ final class RunDemo {
         return consumer;
     }
 
-    private static void submit(String bootstrapServers, TopicCatalog catalog, String runId, String pipeline) {
-        RunRequested request = RunRequested.newBuilder()
-                .setMeta(EventMeta.newBuilder()
-                        .setEventId(UUID.randomUUID().toString())
-                        .setOccurredAt(Instant.now())
-                        .setTenantId(TENANT)
-                        .setProducer(Producer.newBuilder().setService("gl-demo").setInstance("cli").build())
-                        .build())
-                .setRunId(runId)
-                .setPipelineName(PIPELINE_NAME)
-                .setPipelineNamespace("demo")
-                .setPipelineYaml(pipeline)
-                .setParameters(Map.of("year", "2025"))
-                .setIdempotencyKey("demo-" + runId)
-                .setLabels(Map.of("team", "process-heat"))
-                .setRequestedBy("gl demo")
-                .build();
-        Topic<String, RunRequested> topic = catalog.runRequests();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic.name(),
-                    topic.keySerde().serializer().serialize(topic.name(), runId),
-                    topic.valueSerde().serializer().serialize(topic.name(), request)));
-            producer.flush();
+    /**
+     * Submits the pipeline through {@code POST /api/v1/runs} with an Idempotency-Key, as a client would; the gateway
+     * writes the run and its outbox row in one transaction and Debezium publishes RunRequested.
+     */
+    private static Optional<String> submit(ApiClient api, String pipeline, PrintWriter out)
+            throws InterruptedException {
+        String idempotencyKey = "demo-" + UUID.randomUUID();
+        LocalPlatform.step(out, "Submitting pipeline '" + PIPELINE_NAME + "' (load -> emissions -> efficiency, "
+                + "reference agents) through POST /api/v1/runs (Idempotency-Key " + idempotencyKey + ") ...");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("pipeline", pipeline);
+        body.put("tenant", TENANT);
+        body.put("parameters", Map.of("year", "2025"));
+        body.put("labels", Map.of("team", "process-heat"));
+        ApiClient.Answer answer = api.post("/api/v1/runs", body, Map.of("Idempotency-Key", idempotencyKey));
+        if (!answer.ok()) {
+            out.println("The API refused the run: " + answer.problem());
+            return Optional.empty();
         }
+        String runId = answer.body().get("run_id").asText();
+        out.println("  HTTP " + answer.status() + ": run " + runId + " " + answer.body().path("status").asText()
+                + " (RunRequested goes to gl.run.requests through the outbox)");
+        return Optional.of(runId);
+    }
+
+    /** Reads the finished run back through {@code GET /api/v1/runs/{id}}, as an operator would. */
+    private static boolean printRun(ApiClient api, String runId, PrintWriter out) throws InterruptedException {
+        String path = "/api/v1/runs/" + runId;
+        ApiClient.Answer answer = api.get(path);
+        out.println();
+        out.println(api.curl(path) + " | jq '{status, steps: [.steps[] | {step, status}]}'");
+        if (!answer.ok()) {
+            out.println("  " + answer.problem());
+            return false;
+        }
+        out.println("  status " + answer.body().path("status").asText() + ", steps "
+                + (answer.body().path("steps").isArray() ? stepsOf(answer.body().get("steps")) : "[]"));
+        return true;
+    }
+
+    private static String stepsOf(JsonNode steps) {
+        List<String> result = new ArrayList<>();
+        steps.forEach(step -> result.add(step.path("step").asText() + " " + step.path("status").asText()));
+        return result.toString();
     }
 
     /** Prints the run's decisions and transitions until the run ends; returns whether it SUCCEEDED. */

@@ -52,6 +52,11 @@ public final class KafkaClients {
     public static final String STREAMS_APPLICATION_ID = "application.id";
     /** {@code StreamsConfig.PROCESSING_GUARANTEE_CONFIG}. */
     public static final String STREAMS_PROCESSING_GUARANTEE = "processing.guarantee";
+    /**
+     * Kafka Streams: the global (GlobalKTable) thread also uses the processing exception handler; the default from
+     * Kafka 5.0, set now so global tables behave like the rest of the topology.
+     */
+    public static final String STREAMS_GLOBAL_EXCEPTION_HANDLER = "processing.exception.handler.global.enabled";
     /** {@code StreamsConfig.EXACTLY_ONCE_V2}. */
     public static final String EXACTLY_ONCE_V2 = "exactly_once_v2";
 
@@ -147,6 +152,7 @@ public final class KafkaClients {
     public Map<String, Object> streamsProperties(String applicationId, Map<String, ?> overrides) {
         Map<String, Object> props = base();
         props.put(STREAMS_APPLICATION_ID, requireText(applicationId, "applicationId"));
+        props.put(STREAMS_GLOBAL_EXCEPTION_HANDLER, "true");
         props.putAll(STREAMS_GUARANTEES);
         return finish("streams", props, overrides, STREAMS_GUARANTEES);
     }

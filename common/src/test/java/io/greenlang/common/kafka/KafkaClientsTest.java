@@ -56,6 +56,12 @@ class KafkaClientsTest {
     }
 
     @Test
+    void shouldHandleGlobalTableProcessingErrorsLikeTheRestOfTheTopology() {
+        assertThat(clients(Map.of()).streamsProperties("gl-gateway-state"))
+                .containsEntry(KafkaClients.STREAMS_GLOBAL_EXCEPTION_HANDLER, "true");
+    }
+
+    @Test
     void shouldApplyPassThroughToEveryClientKind() {
         KafkaClients clients = clients(Map.of("GL_KAFKA_SECURITY_PROTOCOL", "SASL_SSL"));
 
