@@ -84,7 +84,7 @@ public final class ApiServer implements AutoCloseable {
         List<Route> all = new ArrayList<>();
         List<String> components = new ArrayList<>(List.of("openapi-components.json"));
         if (builder.store != null) {
-            all.addAll(runReadRoutes(new RunResources(builder.store, builder.dataSource, mapper)));
+            all.addAll(runReadRoutes(new RunResources(builder.store, builder.dataSource, mapper, builder.submittedRuns)));
         }
         all.addAll(builder.routes);
         components.addAll(builder.componentResources);
@@ -120,6 +120,7 @@ public final class ApiServer implements AutoCloseable {
     public static final class Builder {
         private AuditStore store;
         private DataSource dataSource;
+        private SubmittedRuns submittedRuns = SubmittedRuns.NONE;
         private final List<Route> routes = new ArrayList<>();
         private final List<String> componentResources = new ArrayList<>();
         private final List<HealthCheck> readinessChecks = new ArrayList<>();
@@ -140,6 +141,17 @@ public final class ApiServer implements AutoCloseable {
         public Builder runReads(AuditStore auditStore, DataSource auditDataSource) {
             this.store = Objects.requireNonNull(auditStore, "auditStore");
             this.dataSource = Objects.requireNonNull(auditDataSource, "auditDataSource");
+            return this;
+        }
+
+        /**
+         * Lets the run read routes answer for runs accepted by this gateway but not yet in the audit store.
+         *
+         * @param runs the accepted runs
+         * @return this
+         */
+        public Builder submittedRuns(SubmittedRuns runs) {
+            this.submittedRuns = Objects.requireNonNull(runs, "runs");
             return this;
         }
 

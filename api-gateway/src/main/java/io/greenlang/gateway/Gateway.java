@@ -135,6 +135,7 @@ public final class Gateway implements AutoCloseable {
 
             ApiServer.Builder builder = ApiServer.builder()
                     .runReads(auditStore, dataSource)
+                    .submittedRuns(submissions::submitted)
                     .routes(submissions.routes(), RunSubmissions.COMPONENTS)
                     .routes(new StateResources(views).routes(), StateResources.COMPONENTS)
                     .routes(new AdminResources(views, adminEvents, blocklist, maintenance).routes(),

@@ -48,8 +48,14 @@ final class RunResources {
     private final AuditStore store;
     private final DataSource dataSource;
     private final ObjectMapper mapper;
+    private final SubmittedRuns submitted;
 
     RunResources(AuditStore store, DataSource dataSource, ObjectMapper mapper) {
+        this(store, dataSource, mapper, SubmittedRuns.NONE);
+    }
+
+    RunResources(AuditStore store, DataSource dataSource, ObjectMapper mapper, SubmittedRuns submitted) {
+        this.submitted = Objects.requireNonNull(submitted, "submitted");
         this.store = Objects.requireNonNull(store, "store");
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.mapper = Objects.requireNonNull(mapper, "mapper");
@@ -137,11 +143,13 @@ final class RunResources {
     }
 
     /**
-     * The run if the caller may see it. Unknown and foreign runs are refused identically for a tenant-bound caller
+     * The run if the caller may see it: from the audit store, else as accepted by the gateway (not yet audited).
+     * Unknown and foreign runs are refused identically for a tenant-bound caller
      * (same code, detail and details), so the answer never tells whether the id exists in another tenant.
      */
     RunProjection visibleRun(Principal caller, String runId) {
-        Optional<RunProjection> run = store.run(runId).filter(found -> caller.canSee(found.tenantId()));
+        Optional<RunProjection> run = store.run(runId).or(() -> submitted.find(runId))
+                .filter(found -> caller.canSee(found.tenantId()));
         if (run.isPresent()) {
             return run.get();
         }

@@ -138,7 +138,7 @@ class GatewayIT {
     }
 
     @Test
-    void shouldPublishASubmittedRunAndCountTheRequestInMetrics() throws Exception {
+    void shouldPublishASubmittedRunShowItBeforeItIsAuditedAndCountTheRequestInMetrics() throws Exception {
         await().atMost(Duration.ofSeconds(60)).until(() -> get("/health/ready", null).statusCode() == 200);
         Map<String, Object> submission = Map.of("pipeline", PIPELINE, "tenant", "acme");
         HttpResponse<String> accepted = send(HttpRequest.newBuilder(uri(gateway.port(), "/api/v1/runs"))
@@ -148,6 +148,10 @@ class GatewayIT {
 
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         String runId = json(accepted).get("run_id").asText();
+        HttpResponse<String> beforeAudit = get("/api/v1/runs/" + runId, adminKey);
+        assertThat(beforeAudit.statusCode()).as("accepted, not yet audited: " + beforeAudit.body()).isEqualTo(200);
+        assertThat(json(beforeAudit).get("status").asText()).isEqualTo("REQUESTED");
+        assertThat(json(beforeAudit).get("tenant_id").asText()).isEqualTo("acme");
         Topic<String, RunRequested> requests = catalog.runRequests();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),

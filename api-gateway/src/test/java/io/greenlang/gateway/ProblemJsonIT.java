@@ -74,6 +74,17 @@ class ProblemJsonIT {
     }
 
     @Test
+    void shouldRefuseMethodOverrideHeadersInsteadOfActingOnThem() {
+        for (String header : List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override")) {
+            HttpResponse<String> response = client.send(client.request("/api/v1/runs")
+                    .header(header, "DELETE").GET().build());
+
+            JsonNode problem = assertProblem(response, 400, ErrorCode.PARAM_TYPE);
+            assertThat(problem.get("detail").asText()).as(header).contains(header);
+        }
+    }
+
+    @Test
     void shouldAnswerANonNumericLimitWithProblemJsonBadRequestParamType() {
         JsonNode problem = assertProblem(client.get("/api/v1/runs?limit=abc"), 400, ErrorCode.PARAM_TYPE);
 

@@ -215,6 +215,18 @@ public final class RunSubmissions implements AutoCloseable {
         return publisher.healthCheck();
     }
 
+    /**
+     * A run accepted here, as the read routes show it until the audit store has its events: status as stored
+     * ({@code REQUESTED}), no events.
+     *
+     * @param runId the run id
+     * @return the run, or empty when this gateway never accepted it
+     */
+    public Optional<RunProjection> submitted(String runId) {
+        return store.byId(runId).map(run -> new RunProjection(run.runId(), run.tenantId(), run.status(), null,
+                run.createdAt(), run.createdAt(), null, 0, 0));
+    }
+
     /** Creates the replication slot and publication if missing and starts the outbox engine. */
     public RunSubmissions start() {
         publisher.start();
