@@ -207,7 +207,7 @@ public final class LagMonitor implements AutoCloseable {
                     recordTime = keptTimestamps.containsKey(at) ? keptTimestamps.get(at) : timestamps.get(at);
                     if (recordTime == null && reads < settings.maxTimestampReadsPerSample()) {
                         reads++;
-                        recordTime = readTimestamp(tp, offset);
+                        recordTime = readTimestamp(tp, offset, end, now);
                     }
                     if (recordTime != null) {
                         keptTimestamps.put(at, recordTime);
@@ -317,9 +317,11 @@ public final class LagMonitor implements AutoCloseable {
     /**
      * The timestamp of the first record a {@code read_committed} consumer sees at or after {@code offset} (the
      * record at the committed offset, or the next visible one after a transaction marker or aborted record);
-     * null when none arrives within the read timeout.
+     * {@code now} (time lag 0) when the consumer reaches {@code end} without a record, i.e. the offsets between the
+     * committed one and the end are only transaction markers or aborted records (the usual lag of 1 behind a
+     * transactional producer); null when none arrives within the read timeout.
      */
-    private Instant readTimestamp(TopicPartition tp, long offset) {
+    private Instant readTimestamp(TopicPartition tp, long offset, long end, Instant now) {
         if (consumer == null) {
             consumer = consumerFactory.get();
         }
@@ -333,7 +335,14 @@ public final class LagMonitor implements AutoCloseable {
                 if (!records.isEmpty()) {
                     return Instant.ofEpochMilli(records.get(0).timestamp());
                 }
+                if (consumer.position(tp) >= end) {
+                    return now;
+                }
             }
+        } catch (InterruptException e) {
+            Thread.currentThread().interrupt();
+            LOG.debug("Lag monitor: interrupted reading {} offset {} (closing)", tp, offset);
+            return null;
         } catch (KafkaException e) {
             LOG.warn("Lag monitor: cannot read the record at {} offset {}; its time lag stays unknown: {}",
                     tp, offset, e.toString());

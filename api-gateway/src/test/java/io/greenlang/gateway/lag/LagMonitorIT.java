@@ -10,6 +10,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -153,6 +155,33 @@ class LagMonitorIT {
                     assertThat(p.status()).isEqualTo(LagStatus.OK);
                 });
             }
+        }
+    }
+
+    @Test
+    void shouldReportZeroTimeLagWhenOnlyATransactionMarkerFollowsTheCommittedOffset(TestInfra infra)
+            throws Exception {
+        String topic = infra.createTopic("lag-marker", 1);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        String group = infra.consumerProperties("exactly-once").get(ConsumerConfig.GROUP_ID_CONFIG).toString();
+        Map<String, Object> props = new HashMap<>(infra.producerProperties());
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, infra.transactionalId("lag-marker"));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, 0, T0.toEpochMilli(), null, "only".getBytes()));
+            producer.commitTransaction();
+        }
+        // the record is offset 0 and its commit marker offset 1: a consumer that processed the record commits 1
+        commit(infra, group, tp, 1);
+
+        try (LagMonitor monitor = monitor(infra, new TestClock(T0.plusSeconds(60)), group)) {
+            assertThat(only(monitor.sample()).partitions()).singleElement().satisfies(p -> {
+                assertThat(p.logEnd()).isEqualTo(2).isEqualTo(adminLogEnd(infra, tp));
+                assertThat(p.offsetLag()).as("what Kafka reports: the marker counts").isEqualTo(1);
+                assertThat(p.timeLag()).as("no record is waiting").isEqualTo(Duration.ZERO);
+            });
         }
     }
 
