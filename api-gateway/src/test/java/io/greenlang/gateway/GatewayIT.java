@@ -10,19 +10,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.greenlang.audit.AuditStore;
-import io.greenlang.common.config.GlConfig;
 import io.greenlang.events.run.RunRequested;
 import io.greenlang.testkit.GreenLangIntegrationTest;
 import io.greenlang.testkit.TestInfra;
@@ -66,46 +61,15 @@ class GatewayIT {
     @BeforeAll
     static void start(TestInfra testInfra, @TempDir Path keys) throws IOException {
         infra = testInfra;
-        new AuditStore(infra.dataSource(), infra.schemaName()).migrate();
-        catalog = TopicCatalog.withPrefix(infra.topicPrefix());
-        for (Topic<?, ?> topic : List.of(catalog.runRequests(), catalog.runCommands(), catalog.runState(),
-                catalog.plantState(), catalog.agentHealth(), catalog.adminActions())) {
-            infra.createTopic(topic.name().substring(infra.topicPrefix().length()), 1);
-        }
-        Map<String, String> env = new HashMap<>();
-        env.put(GlConfig.KAFKA_BOOTSTRAP_SERVERS, infra.bootstrapServers());
-        env.put(GlConfig.POSTGRES_HOST, "127.0.0.1");
-        env.put(GlConfig.POSTGRES_PORT, Integer.toString(infra.localStack().postgresPort()));
-        env.put(GlConfig.POSTGRES_DATABASE, infra.localStack().databaseName());
-        env.put(GlConfig.POSTGRES_USER, infra.postgresUser());
-        env.put(GlConfig.POSTGRES_PASSWORD, infra.postgresPassword());
-        env.put(GlConfig.AUDIT_SCHEMA, infra.schemaName());
-        env.put(GlConfig.GATEWAY_SCHEMA, infra.schemaName() + "_gw");
-        env.put(GlConfig.OUTBOX_SLOT_NAME, infra.schemaName() + "_gw");
-        env.put(GlConfig.S3_ENDPOINT, infra.s3Endpoint().toString());
-        env.put(GlConfig.S3_REGION, infra.localStack().s3Region());
-        env.put(GlConfig.S3_ACCESS_KEY_ID, infra.localStack().s3AccessKey());
-        env.put(GlConfig.S3_SECRET_ACCESS_KEY, infra.localStack().s3SecretKey());
-        env.put(GlConfig.S3_BUCKET, infra.bucket());
-        env.put(GlConfig.S3_USE_SSL, "false");
-        env.put(GlConfig.LAG_SAMPLE_SECONDS, "1");
-        GlConfig config = GlConfig.load(env, Optional.empty());
-        gateway = Gateway.start(config, catalog, 0, 0);
+        catalog = GatewayFixture.topics(infra);
+        gateway = GatewayFixture.start(infra, catalog);
         adminKey = gateway.apiKeys().bootstrapAdmin(keys.resolve("admin.key"));
         assertThat(Files.readString(keys.resolve("admin.key")).trim()).isEqualTo(adminKey);
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-            try (Connection connection = infra.connection();
-                 PreparedStatement drop = connection.prepareStatement(
-                         "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?")) {
-                drop.setString(1, infra.schemaName() + "_gw");
-                drop.execute();
-            }
-        }
+    static void stop() throws SQLException {
+        GatewayFixture.stop(infra, gateway);
     }
 
     @Test

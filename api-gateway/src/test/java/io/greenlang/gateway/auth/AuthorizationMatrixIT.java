@@ -4,14 +4,15 @@ import static io.greenlang.gateway.auth.AuthClient.code;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.sql.SQLException;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
 
-import io.greenlang.audit.AuditStore;
 import io.greenlang.gateway.ApiServer;
-import io.greenlang.gateway.GatewayDatabase;
+import io.greenlang.gateway.Gateway;
+import io.greenlang.gateway.GatewayFixture;
 import io.greenlang.gateway.Principal;
 import io.greenlang.gateway.Role;
 import io.greenlang.gateway.Route;
@@ -23,39 +24,38 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Roles x every route of a server built with the API key authenticator and every route group this module can
- * construct. The expectation is derived from each route's declared roles, so a route added later is covered
- * without touching this test. Keys are bound to every tenant, so tenant isolation never answers in place of RBAC.
+ * Roles x every route of the whole {@link Gateway}, as a deployment assembles it (runs, submission, commands, API
+ * keys, state, admin, lag). The expectation is derived from each route's declared roles, so a route added later is
+ * covered without touching this test. Keys are bound to every tenant, so tenant isolation never answers in place
+ * of RBAC; allowed calls may still fail later (unknown ids, bodies the route refuses), but never with 401 or a
+ * role refusal.
  */
 @GreenLangIntegrationTest
 class AuthorizationMatrixIT {
 
     private static final String UNKNOWN_ID = "matrix-unknown";
 
+    private static TestInfra infra;
+    private static Gateway gateway;
     private static ApiServer server;
     private static AuthClient client;
     private static final Map<Role, String> KEY_OF = new EnumMap<>(Role.class);
 
     @BeforeAll
-    static void start(TestInfra infra) {
-        AuditStore store = new AuditStore(infra.dataSource(), infra.schemaName());
-        store.migrate();
-        ApiKeys keys = new ApiKeys(new GatewayDatabase(infra.dataSource(), infra.schemaName() + "_gw").migrate());
+    static void start(TestInfra testInfra) {
+        infra = testInfra;
+        gateway = GatewayFixture.start(infra, GatewayFixture.topics(infra));
         for (Role role : Role.values()) {
-            KEY_OF.put(role, keys.create(Principal.ALL_TENANTS, Set.of(role), "matrix " + role).plaintext());
+            KEY_OF.put(role, gateway.apiKeys().create(Principal.ALL_TENANTS, Set.of(role), "matrix " + role)
+                    .plaintext());
         }
-        server = ApiServer.builder().runReads(store, infra.dataSource())
-                .routes(new ApiKeyResources(keys).routes(), ApiKeyResources.COMPONENTS)
-                .authenticator(new ApiKeyAuthenticator(keys))
-                .build().start(0);
+        server = gateway.server();
         client = new AuthClient(server);
     }
 
     @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
+    static void stop() throws SQLException {
+        GatewayFixture.stop(infra, gateway);
     }
 
     @Test
@@ -80,7 +80,7 @@ class AuthorizationMatrixIT {
             }
         }
         softly.assertAll();
-        assertThat(checked).as("routes with roles x roles").isGreaterThanOrEqualTo(7 * Role.values().length);
+        assertThat(checked).as("routes with roles x roles").isGreaterThanOrEqualTo(29 * Role.values().length);
     }
 
     @Test

@@ -173,7 +173,9 @@ class LagMonitorIT {
             producer.send(new ProducerRecord<>(topic, 0, T0.toEpochMilli(), null, "only".getBytes()));
             producer.commitTransaction();
         }
-        // the record is offset 0 and its commit marker offset 1: a consumer that processed the record commits 1
+        // the record is offset 0 and its commit marker offset 1 (written just after commitTransaction returns): a
+        // consumer that processed the record commits 1
+        await().atMost(Duration.ofSeconds(10)).until(() -> adminLogEnd(infra, tp) == 2);
         commit(infra, group, tp, 1);
 
         try (LagMonitor monitor = monitor(infra, new TestClock(T0.plusSeconds(60)), group)) {
