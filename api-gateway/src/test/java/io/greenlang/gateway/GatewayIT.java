@@ -90,6 +90,23 @@ class GatewayIT {
     }
 
     @Test
+    void shouldDocumentEveryRouteOfBothRunbooksExactlyAsRegistered() {
+        List<String> documented = OpenApiDocumentIT.documentedOperations(json(get(ApiServer.OPENAPI_PATH, null)));
+
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(gateway.server().registeredEndpoints());
+        assertThat(documented).contains("POST /api/v1/runs", "GET /api/v1/runs", "GET /api/v1/runs/{id}",
+                "GET /api/v1/runs/{id}/events", "POST /api/v1/runs/{id}:cancel", "POST /api/v1/runs/{id}:approve",
+                "POST /api/v1/runs/{id}:reject", "GET /api/v1/runs/{id}/audit-package", "GET /api/v1/plants/status",
+                "GET /api/v1/plants/heat-status", "GET /api/v1/plants/critical-heat-status",
+                "GET /api/v1/agents/status", "GET /api/v1/agents/health",
+                "GET /api/v1/optimization/heat-distribution/status", "GET /api/v1/message-bus/health",
+                "GET /api/v1/coordination/queue", "POST /api/v1/admin/emergency-stop", "POST /api/v1/admin/cancel-all",
+                "GET /api/v1/admin/active-runs", "POST /api/v1/admin/tenant-blocklist",
+                "DELETE /api/v1/admin/tenant-blocklist/{tenant}", "POST /api/v1/admin/audit-log",
+                "PUT /api/v1/admin/maintenance-mode", "GET /api/v1/lag", "GET /health/live", "GET /health/ready");
+    }
+
+    @Test
     void shouldRefuseAnonymousCallersAndServeTheBootstrapAdmin() {
         HttpResponse<String> anonymous = get("/api/v1/runs", null);
         HttpResponse<String> admin = get("/api/v1/runs", adminKey);

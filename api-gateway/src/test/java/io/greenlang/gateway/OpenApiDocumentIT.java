@@ -92,7 +92,7 @@ class OpenApiDocumentIT {
         return json(response);
     }
 
-    private static List<String> documentedOperations(JsonNode document) {
+    static List<String> documentedOperations(JsonNode document) {
         List<String> result = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> paths = document.get("paths").fields(); paths.hasNext(); ) {
             Map.Entry<String, JsonNode> path = paths.next();
