@@ -146,7 +146,11 @@ final class SubmitBenchmark implements Callable<Integer> {
             KafkaBaseline.Result baseline = new KafkaBaseline(stack.kafkaBootstrapServers())
                     .run(new KafkaBaseline.Settings(baselineRecords, 200, 1), (phase, done) -> { });
             json.put("kafka_baseline", baseline.toMap());
-            json.put("summary", json.get("summary") + " | " + baseline.summary());
+            // each run is one record on the topic: the ratio is the price of validation, the transaction and CDC
+            double ratio = ((Number) json.get("runs_per_sec")).doubleValue() / baseline.producer().recordsPerSecond();
+            json.put("ratio_to_raw_produce", Math.round(ratio * 10_000) / 10_000.0);
+            json.put("summary", json.get("summary") + " | " + baseline.summary()
+                    + String.format(" | ratio to raw produce %.4f", ratio));
         }
         spec.commandLine().getOut().println(Bench.json().writeValueAsString(json));
         spec.commandLine().getOut().flush();
