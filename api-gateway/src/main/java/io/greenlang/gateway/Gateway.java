@@ -8,8 +8,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 
-import javax.sql.DataSource;
-
+import com.zaxxer.hikari.HikariDataSource;
 import io.greenlang.audit.AuditDataSources;
 import io.greenlang.audit.AuditStore;
 import io.greenlang.common.artifact.ArtifactStore;
@@ -98,7 +97,8 @@ public final class Gateway implements AutoCloseable {
             String instance = ManagementFactory.getRuntimeMXBean().getName().replaceAll("[^A-Za-z0-9._-]", "-");
             KafkaClients kafka = new KafkaClients(config);
             PrometheusMeterRegistry registry = GlMetrics.newRegistry(config);
-            DataSource dataSource = AuditDataSources.fromConfig(config);
+            HikariDataSource dataSource = AuditDataSources.pooled(config.postgresConnection(), "greenlang-gateway");
+            resources.push(dataSource);
             GatewayDatabase database = new GatewayDatabase(dataSource, config.gatewaySchema()).migrate();
             AuditStore auditStore = new AuditStore(dataSource, config.auditSchema());
 

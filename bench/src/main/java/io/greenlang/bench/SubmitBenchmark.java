@@ -23,6 +23,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
+import io.greenlang.audit.AuditDataSources;
+import io.greenlang.common.config.PostgresConnection;
 import io.greenlang.gateway.ApiServer;
 import io.greenlang.gateway.GatewayDatabase;
 import io.greenlang.gateway.Principal;
@@ -36,8 +39,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.postgresql.ds.PGSimpleDataSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -102,11 +105,9 @@ final class SubmitBenchmark implements Callable<Integer> {
         err.println("starting a scratch local stack under " + dir + " ...");
         err.flush();
         Map<String, Object> json;
-        try (LocalStack stack = LocalStack.builder(dir).deleteDataOnClose(true).build().start()) {
-            PGSimpleDataSource dataSource = new PGSimpleDataSource();
-            dataSource.setUrl(stack.jdbcUrl());
-            dataSource.setUser(stack.postgresUser());
-            dataSource.setPassword(stack.postgresPassword());
+        try (LocalStack stack = LocalStack.builder(dir).deleteDataOnClose(true).build().start();
+             HikariDataSource dataSource = AuditDataSources.pooled(new PostgresConnection(stack.jdbcUrl(),
+                     stack.postgresUser(), new Password(stack.postgresPassword()), 10, 5), "gl-bench-submit")) {
             new GatewayDatabase(dataSource, "gateway").migrate();
             TopicCatalog catalog = TopicCatalog.standard();
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrapServers()))) {
