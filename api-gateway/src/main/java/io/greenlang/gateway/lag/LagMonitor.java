@@ -129,7 +129,12 @@ public final class LagMonitor implements AutoCloseable {
     private final Settings settings;
     private final LagEvaluator evaluator;
     private final Map<GroupPartition, Deque<LagSample>> windows = new HashMap<>();
+    /** What {@link #readTimestamp} answers when only transaction markers follow the offset. */
+    private static final Instant MARKERS_ONLY = Instant.MIN;
+
     private Map<RecordAt, Instant> timestamps = new HashMap<>();
+    /** Committed offsets followed only by transaction markers (or aborted records), with the log end then. */
+    private Map<RecordAt, Long> markersOnly = new HashMap<>();
     private Consumer<byte[], byte[]> consumer;
     private volatile Instant lastSampleTime;
 
@@ -189,6 +194,7 @@ public final class LagMonitor implements AutoCloseable {
         Map<String, Set<TopicPartition>> assigned = assignedPartitions(described);
 
         Map<RecordAt, Instant> keptTimestamps = new HashMap<>();
+        Map<RecordAt, Long> keptMarkersOnly = new HashMap<>();
         Set<GroupPartition> seen = new HashSet<>();
         int reads = 0;
         List<GroupLag> result = new ArrayList<>();
@@ -205,13 +211,23 @@ public final class LagMonitor implements AutoCloseable {
                 Instant recordTime = null;
                 if (lag > 0) {
                     RecordAt at = new RecordAt(tp, offset);
-                    recordTime = keptTimestamps.containsKey(at) ? keptTimestamps.get(at) : timestamps.get(at);
-                    if (recordTime == null && reads < settings.maxTimestampReadsPerSample()) {
-                        reads++;
-                        recordTime = readTimestamp(tp, offset, end, now);
-                    }
-                    if (recordTime != null) {
-                        keptTimestamps.put(at, recordTime);
+                    Long onlyMarkersUpTo = keptMarkersOnly.containsKey(at) ? keptMarkersOnly.get(at)
+                            : markersOnly.get(at);
+                    if (onlyMarkersUpTo != null && onlyMarkersUpTo == end) {
+                        keptMarkersOnly.put(at, end);
+                        recordTime = now; // nothing but transaction markers waits: no time lag
+                    } else {
+                        recordTime = keptTimestamps.containsKey(at) ? keptTimestamps.get(at) : timestamps.get(at);
+                        if (recordTime == null && reads < settings.maxTimestampReadsPerSample()) {
+                            reads++;
+                            recordTime = readTimestamp(tp, offset, end);
+                        }
+                        if (recordTime == MARKERS_ONLY) {
+                            keptMarkersOnly.put(at, end);
+                            recordTime = now;
+                        } else if (recordTime != null) {
+                            keptTimestamps.put(at, recordTime);
+                        }
                     }
                 }
                 boolean active = assigned.getOrDefault(group.getKey(), Set.of()).contains(tp);
@@ -236,6 +252,7 @@ public final class LagMonitor implements AutoCloseable {
         }
         windows.keySet().retainAll(seen);
         timestamps = keptTimestamps;
+        markersOnly = keptMarkersOnly;
         result.sort((a, b) -> {
             int byStatus = LagStatus.WORST_FIRST.compare(a.status(), b.status());
             return byStatus != 0 ? byStatus : a.group().compareTo(b.group());
@@ -318,11 +335,11 @@ public final class LagMonitor implements AutoCloseable {
     /**
      * The timestamp of the first record a {@code read_committed} consumer sees at or after {@code offset} (the
      * record at the committed offset, or the next visible one after a transaction marker or aborted record);
-     * {@code now} (time lag 0) when the consumer reaches {@code end} without a record, i.e. the offsets between the
+     * {@link #MARKERS_ONLY} when the consumer reaches {@code end} without a record, i.e. the offsets between the
      * committed one and the end are only transaction markers or aborted records (the usual lag of 1 behind a
-     * transactional producer); null when none arrives within the read timeout.
+     * transactional producer: no time lag); null when none arrives within the read timeout.
      */
-    private Instant readTimestamp(TopicPartition tp, long offset, long end, Instant now) {
+    private Instant readTimestamp(TopicPartition tp, long offset, long end) {
         if (consumer == null) {
             consumer = consumerFactory.get();
         }
@@ -337,7 +354,7 @@ public final class LagMonitor implements AutoCloseable {
                     return Instant.ofEpochMilli(records.get(0).timestamp());
                 }
                 if (consumer.position(tp) >= end) {
-                    return now;
+                    return MARKERS_ONLY;
                 }
             }
         } catch (InterruptException e) {

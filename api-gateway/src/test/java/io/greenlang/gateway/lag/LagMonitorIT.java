@@ -178,11 +178,21 @@ class LagMonitorIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> adminLogEnd(infra, tp) == 2);
         commit(infra, group, tp, 1);
 
-        try (LagMonitor monitor = monitor(infra, new TestClock(T0.plusSeconds(60)), group)) {
+        TestClock clock = new TestClock(T0.plusSeconds(60));
+        try (LagMonitor monitor = monitor(infra, clock, group)) {
+            for (int sample = 0; sample < 3; sample++) {
+                assertThat(only(monitor.sample()).partitions()).singleElement().satisfies(p -> {
+                    assertThat(p.logEnd()).isEqualTo(2).isEqualTo(adminLogEnd(infra, tp));
+                    assertThat(p.offsetLag()).as("what Kafka reports: the marker counts").isEqualTo(1);
+                    assertThat(p.timeLag()).as("no record is waiting, however long it stays so").isEqualTo(Duration.ZERO);
+                });
+                clock.advance(Duration.ofSeconds(30));
+            }
+            // a record after the marker is waiting again: its own age counts
+            produce(infra, topic, 100, 1);
             assertThat(only(monitor.sample()).partitions()).singleElement().satisfies(p -> {
-                assertThat(p.logEnd()).isEqualTo(2).isEqualTo(adminLogEnd(infra, tp));
-                assertThat(p.offsetLag()).as("what Kafka reports: the marker counts").isEqualTo(1);
-                assertThat(p.timeLag()).as("no record is waiting").isEqualTo(Duration.ZERO);
+                assertThat(p.offsetLag()).isEqualTo(2);
+                assertThat(p.timeLag()).isEqualTo(Duration.between(T0.plusSeconds(100), clock.instant()));
             });
         }
     }
