@@ -84,7 +84,8 @@ public final class ApiServer implements AutoCloseable {
         List<Route> all = new ArrayList<>();
         List<String> components = new ArrayList<>(List.of("openapi-components.json"));
         if (builder.store != null) {
-            all.addAll(runReadRoutes(new RunResources(builder.store, builder.dataSource, mapper, builder.submittedRuns)));
+            all.addAll(runReadRoutes(
+                    new RunResources(builder.store, builder.dataSource, mapper, builder.submittedRuns)));
         }
         all.addAll(builder.routes);
         components.addAll(builder.componentResources);
@@ -367,7 +368,8 @@ public final class ApiServer implements AutoCloseable {
         String detail;
         String errorId = null;
         if (status == 404) {
-            detail = "No route " + ctx.method().name() + " " + ctx.path() + "; the routes are listed in " + OPENAPI_PATH;
+            detail = "No route " + ctx.method().name() + " " + ctx.path() + "; the routes are listed in "
+                    + OPENAPI_PATH;
         } else if (status == 405) {
             String allowed = e.getDetails().getOrDefault("availableMethods", e.getDetails().get("Available methods"));
             if (allowed != null) {

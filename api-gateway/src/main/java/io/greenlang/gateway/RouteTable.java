@@ -177,7 +177,8 @@ public final class RouteTable {
                 JsonNode more = mapper.readTree(in).path("schemas");
                 more.fieldNames().forEachRemaining(name -> {
                     if (schemas.has(name)) {
-                        throw new IllegalStateException("Schema " + name + " defined twice (again in " + resource + ")");
+                        throw new IllegalStateException("Schema " + name + " defined twice (again in " + resource
+                                + ")");
                     }
                     schemas.set(name, more.get(name));
                 });

@@ -196,7 +196,8 @@ public final class LagSampler implements AutoCloseable {
         for (GroupLag group : snapshot.groups()) {
             groupsSeen.add(group.group());
             groupStatus.computeIfAbsent(group.group(),
-                    g -> new GaugeValue(meters, GlMetrics.CONSUMER_GROUP_STATUS, g)).value = groupSeverity(group.status());
+                    g -> new GaugeValue(meters, GlMetrics.CONSUMER_GROUP_STATUS, g))
+                    .value = groupSeverity(group.status());
             for (PartitionLag p : group.partitions()) {
                 List<String> tags = List.of(p.group(), p.topic(), Integer.toString(p.partition()));
                 partitionsSeen.add(tags);

@@ -160,7 +160,8 @@ public final class StateResources {
     static Map<String, Object> plantJson(PlantState plant) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("plant_id", plant.getPlantId());
-        row.put("heat_status", plant.getHeatLoss() ? "HEAT_LOSS" : plant.getScadaConnected() ? "OK" : "SCADA_DISCONNECTED");
+        row.put("heat_status", plant.getHeatLoss() ? "HEAT_LOSS"
+                : plant.getScadaConnected() ? "OK" : "SCADA_DISCONNECTED");
         row.put("heat_supply_mw", plant.getHeatSupplyMw());
         row.put("heat_demand_mw", plant.getHeatDemandMw());
         row.put("efficiency", plant.getEfficiency());

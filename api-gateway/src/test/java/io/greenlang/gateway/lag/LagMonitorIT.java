@@ -184,7 +184,8 @@ class LagMonitorIT {
                 assertThat(only(monitor.sample()).partitions()).singleElement().satisfies(p -> {
                     assertThat(p.logEnd()).isEqualTo(2).isEqualTo(adminLogEnd(infra, tp));
                     assertThat(p.offsetLag()).as("what Kafka reports: the marker counts").isEqualTo(1);
-                    assertThat(p.timeLag()).as("no record is waiting, however long it stays so").isEqualTo(Duration.ZERO);
+                    assertThat(p.timeLag()).as("no record is waiting, however long it stays so")
+                            .isEqualTo(Duration.ZERO);
                 });
                 clock.advance(Duration.ofSeconds(30));
             }
