@@ -94,8 +94,9 @@ final class RunDemo {
         try (KafkaConsumer<byte[], byte[]> watcher = watcher(bootstrapServers, catalog);
              LocalServices services = LocalServices.start(config, policy, dataDirectory, 0, 0, out)) {
             ApiClient api = new ApiClient(services.apiUrl(), services.adminKey());
-            out.println("API gateway " + services.apiUrl() + ", bootstrap admin key in "
-                    + dataDirectory.resolve(LocalServices.ADMIN_KEY_FILE));
+            out.println("API gateway " + services.apiUrl() + ", bootstrap admin API key (local, every tenant, also in "
+                    + dataDirectory.resolve(LocalServices.ADMIN_KEY_FILE) + "):");
+            out.println("  X-API-Key: " + services.adminKey());
             Optional<String> submitted = submit(api, pipeline, out);
             if (submitted.isEmpty()) {
                 return false;
