@@ -1,6 +1,7 @@
 package io.greenlang.gateway;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -364,6 +365,9 @@ public final class ApiServer implements AutoCloseable {
 
     private void frameworkException(HttpResponseException e, Context ctx) {
         int status = e.getStatus();
+        if (status == 404 || status == 405) {
+            drainBody(ctx);
+        }
         ErrorCode code = RequestErrors.codeFor(status);
         String detail;
         String errorId = null;
@@ -386,6 +390,21 @@ public final class ApiServer implements AutoCloseable {
             detail = e.getMessage() == null ? "Bad request" : e.getMessage();
         }
         answer(ctx, new Problem(status < 400 ? 500 : status, code, detail, ctx.path(), Map.of(), errorId));
+    }
+
+    /**
+     * Reads and discards a request body within the limit before refusing the request unread: otherwise the server
+     * answers and closes while the client is still sending, and the client may see a reset instead of the answer.
+     */
+    private static void drainBody(Context ctx) {
+        long length = ctx.req().getContentLengthLong();
+        if (length > 0 && length <= MAX_REQUEST_BYTES) {
+            try {
+                ctx.req().getInputStream().transferTo(OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                LOG.debug("Could not drain the body of {} {}: {}", ctx.method(), ctx.path(), e.toString());
+            }
+        }
     }
 
     private void unexpected(Exception e, Context ctx) {
