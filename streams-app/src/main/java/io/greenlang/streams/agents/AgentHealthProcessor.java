@@ -34,6 +34,10 @@ final class AgentHealthProcessor implements Processor<String, AgentHeartbeat, St
     private final String instance;
     private ProcessorContext<String, AgentHealth> context;
     private KeyValueStore<String, AgentRecord> store;
+    /** Whether this task's input is current: see {@link #evaluateAll}. Not stored: a new task starts behind. */
+    private boolean caughtUp;
+    /** Wall-clock time of the last record this task processed, or of its start. */
+    private long lastRecordMs;
 
     AgentHealthProcessor(AgentHealthSettings settings, String instance) {
         this.settings = settings;
@@ -44,6 +48,8 @@ final class AgentHealthProcessor implements Processor<String, AgentHeartbeat, St
     public void init(ProcessorContext<String, AgentHealth> context) {
         this.context = context;
         this.store = context.getStateStore(AgentHealthTopology.HEALTH_STORE);
+        this.lastRecordMs = context.currentSystemTimeMs();
+        this.caughtUp = false;
         context.schedule(settings.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::evaluateAll);
     }
 
@@ -55,6 +61,8 @@ final class AgentHealthProcessor implements Processor<String, AgentHeartbeat, St
                     + record.key());
         }
         long now = context.currentSystemTimeMs();
+        lastRecordMs = now;
+        caughtUp = now - record.timestamp() < downAfterMs();
         AgentRecord agent = store.get(record.key());
         boolean first = agent == null;
         if (first) {
@@ -80,7 +88,22 @@ final class AgentHealthProcessor implements Processor<String, AgentHeartbeat, St
         }
     }
 
+    /**
+     * Re-evaluates every agent of the task, unless the task is behind its input. Silence only means DOWN when
+     * this task is reading current heartbeats: while it works through a backlog (after a restart, a rebalance
+     * or a stall), the heartbeats that would refresh an agent are still queued, so judging by wall-clock time
+     * would report healthy agents DOWN. The task counts as behind when the last record it processed was
+     * {@code downAfterMissed} intervals old (by its timestamp, the agent's clock: clocks must agree to well
+     * within that), and as current again on a fresher record, or when no record at all came for that long (then
+     * nothing is queued, and the silence is real).
+     */
     private void evaluateAll(long now) {
+        if (!caughtUp && now - lastRecordMs >= downAfterMs()) {
+            caughtUp = true;
+        }
+        if (!caughtUp) {
+            return;
+        }
         List<KeyValue<String, AgentRecord>> changedAgents = new ArrayList<>();
         List<AgentHealth> changes = new ArrayList<>();
         try (KeyValueIterator<String, AgentRecord> all = store.all()) {
@@ -97,6 +120,10 @@ final class AgentHealthProcessor implements Processor<String, AgentHeartbeat, St
             store.put(changedAgents.get(i).key, changedAgents.get(i).value);
             context.forward(new Record<>(changedAgents.get(i).key, changes.get(i), now));
         }
+    }
+
+    private long downAfterMs() {
+        return settings.downAfterMissed() * settings.heartbeatInterval().toMillis();
     }
 
     /** Updates the agent's status and missed count; returns the health to publish when the status changed. */

@@ -78,6 +78,17 @@ final class AgentHealthDriver implements AutoCloseable {
 
     /** A heartbeat with an explicit sequence and self-reported status. */
     void heartbeat(String agentId, String plantId, AgentGroup group, long sequence, String status) {
+        heartbeat(agentId, plantId, group, sequence, status, now);
+    }
+
+    /** A heartbeat sent (and timestamped) at {@code sentAt}, read now: {@code sentAt} in the past is a backlog. */
+    void heartbeatSentAt(String agentId, String plantId, AgentGroup group, Instant sentAt) {
+        heartbeat(agentId, plantId, group, sequences.merge(agentId, 1L, Long::sum), "ok", sentAt);
+    }
+
+    private void heartbeat(String agentId, String plantId, AgentGroup group, long sequence, String status,
+                           Instant sentAt) {
+        Instant now = sentAt;
         sequences.put(agentId, sequence);
         heartbeats.pipeInput(agentId, AgentHeartbeat.newBuilder()
                 .setMeta(EventMeta.newBuilder().setEventId(agentId + "-" + sequence + "-" + now.toEpochMilli())

@@ -3,6 +3,7 @@ package io.greenlang.streams.agents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,6 +76,26 @@ class AgentHealthTopologyTest {
 
         assertThat(driver.health()).extracting(AgentHealth::getStatus, AgentHealth::getMissedHeartbeats)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(AgentStatus.HEALTHY, 0));
+    }
+
+    @Test
+    void shouldNotMarkAgentsDownWhileWorkingThroughABacklogAndDoSoOnceCurrent() {
+        Instant backlog = AgentHealthDriver.START.minusSeconds(30);
+        driver.heartbeatSentAt("GL-002", "plant-1", AgentGroup.BOILER_STEAM, backlog);
+        driver.heartbeatSentAt("GL-003", "plant-1", AgentGroup.BOILER_STEAM, backlog);
+        driver.health();
+
+        for (int i = 1; i <= 4; i++) {
+            driver.advance(SECOND);
+            driver.heartbeatSentAt("GL-003", "plant-1", AgentGroup.BOILER_STEAM, backlog.plusSeconds(i));
+        }
+        assertThat(driver.health()).as("GL-002's later heartbeats may still be queued").isEmpty();
+
+        driver.heartbeat("GL-003", "plant-1", AgentGroup.BOILER_STEAM);
+        driver.advance(SECOND);
+
+        assertThat(driver.health()).extracting(AgentHealth::getAgentId, AgentHealth::getStatus)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("GL-002", AgentStatus.DOWN));
     }
 
     @Test
