@@ -35,12 +35,13 @@ import io.greenlang.topics.TopicCatalog;
 @GreenLangIntegrationTest
 class AgentHealthIT {
 
-    private static final Duration INTERVAL = Duration.ofMillis(250);
+    private static final Duration INTERVAL = Duration.ofMillis(500);
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     @Test
     void shouldRaiseCriticalCascadeWhenTenAgentsOfAPlantStopAndClearItWhenTheyResume(TestInfra infra,
-                                                                                     @TempDir Path stateDir) {
+                                                                                     @TempDir Path stateDir)
+            throws InterruptedException {
         TopicCatalog catalog = TopicCatalog.withPrefix(infra.topicPrefix());
         new TopicAdmin(infra.adminClient(), Duration.ofSeconds(60)).apply(catalog.all());
         Map<String, Object> props = new HashMap<>(AgentHealthApp.defaultStreamsOverrides(stateDir));
@@ -55,6 +56,7 @@ class AgentHealthIT {
              Watcher<AgentHealth> health = new Watcher<>(infra, "health", catalog.agentHealth());
              Watcher<AgentAlert> alerts = new Watcher<>(infra, "alerts", catalog.agentAlerts())) {
             app.start();
+            assertThat(app.awaitRunning(TIMEOUT)).as("running").isTrue();
             simulator.start();
             await().atMost(TIMEOUT).pollInSameThread().until(() -> healthy(health) == 99);
 
