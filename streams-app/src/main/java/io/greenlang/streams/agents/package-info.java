@@ -9,7 +9,10 @@
  * arrival, {@code sent_at}, sequence) in a store and decides DOWN (no heartbeat for {@code downAfterMissed}
  * intervals), STALLED (heartbeats without an advancing {@code sequence}), DEGRADED (late, or the agent reports
  * something other than "ok") or HEALTHY. Missing heartbeats are noticed by a wall-clock punctuator, not by the
- * next record (which is exactly what does not come). Every status change goes to the compacted
+ * next record (which is exactly what does not come); while a task works through a backlog (after a restart or
+ * a stall) it gives no DOWN verdicts, since the heartbeats that would refresh its agents are still queued
+ * (agents' and the application's clocks must agree to well within {@code downAfterMissed} intervals). Every
+ * status change goes to the compacted
  * {@code gl.agent.health}, keyed by agent id. The thresholds are {@link io.greenlang.streams.agents.AgentHealthSettings}.
  *
  * <p><b>Cascades, and why a repartition.</b> A cascade counts the DOWN agents of one plant (and of each group in
