@@ -264,6 +264,10 @@ public final class PlantSimulator implements AutoCloseable {
             initial.put(plantId, model.values(plantId));
         }
         SimNamespace newNamespace = new SimNamespace(newServer, initial);
+        if (newNamespace.getNamespaceIndex().intValue() != 2) {
+            throw new IllegalStateException("plant simulator: namespace index " + newNamespace.getNamespaceIndex()
+                    + ", the tag maps say 2");
+        }
         newNamespace.startup();
         try {
             newServer.startup().get(30, TimeUnit.SECONDS);
@@ -301,7 +305,7 @@ public final class PlantSimulator implements AutoCloseable {
             case "KGS" -> "kg/s";
             case "PCT" -> "%";
             case "MW" -> "MW";
-            default -> "1";
+            default -> "bool";
         };
     }
 

@@ -27,7 +27,7 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned;
  */
 final class SimNamespace extends ManagedNamespaceWithLifecycle {
 
-    static final String NAMESPACE_URI = "urn:greenlang:plant-simulator";
+    static final String NAMESPACE_URI = "urn:greenlang:plant-simulator:plants";
 
     private final SubscriptionModel subscriptionModel;
     private final Map<String, Map<String, Double>> initial;

@@ -97,7 +97,8 @@ public record TagMap(String plantId, String endpoint, SecurityPolicy securityPol
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS))
             .enable(SerializationFeature.INDENT_OUTPUT);
     private static final Set<String> TOP_KEYS = Set.of("plant_id", "endpoint", "security", "subscription", "tags");
     private static final Set<String> TAG_KEYS = Set.of("node_id", "asset_id", "tag", "unit", "sampling_interval_ms",
