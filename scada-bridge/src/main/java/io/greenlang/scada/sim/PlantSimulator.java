@@ -157,6 +157,27 @@ public final class PlantSimulator implements AutoCloseable {
                 TagMap.SecurityMode.SIGN_AND_ENCRYPT, 100, 250)).toList();
     }
 
+    /**
+     * Writes the tag map of every plant to {@code <dir>/<plant-id>.yaml} (100 ms sampling, 250 ms publishing) with
+     * the given security, for a bridge to load with {@link TagMap#load(Path)}.
+     *
+     * @return the files written, in plant order
+     */
+    public List<Path> writeTagMaps(Path dir, TagMap.SecurityPolicy policy, TagMap.SecurityMode mode) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+        List<Path> files = new ArrayList<>();
+        for (String plantId : model.plantIds()) {
+            Path file = dir.resolve(plantId + ".yaml");
+            tagMap(plantId, policy, mode, 100, 250).write(file);
+            files.add(file);
+        }
+        return files;
+    }
+
     /** Advances the model by the wall time since the last tick and publishes the new values. */
     public synchronized void tick() {
         long now = System.nanoTime();

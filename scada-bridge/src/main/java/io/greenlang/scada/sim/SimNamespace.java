@@ -12,7 +12,7 @@ import org.eclipse.milo.opcua.sdk.server.items.MonitoredItem;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaFolderNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
 import org.eclipse.milo.opcua.sdk.server.util.SubscriptionModel;
-import org.eclipse.milo.opcua.stack.core.Identifiers;
+import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
@@ -51,15 +51,15 @@ final class SimNamespace extends ManagedNamespaceWithLifecycle {
             UaFolderNode folder = new UaFolderNode(getNodeContext(), newNodeId(plantId), newQualifiedName(plantId),
                     LocalizedText.english(plantId));
             getNodeManager().addNode(folder);
-            folder.addReference(new Reference(folder.getNodeId(), Identifiers.Organizes,
-                    Identifiers.ObjectsFolder.expanded(), false));
+            folder.addReference(new Reference(folder.getNodeId(), NodeIds.Organizes,
+                    NodeIds.ObjectsFolder.expanded(), false));
             values.forEach((tag, value) -> {
                 UaVariableNode node = new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
                         .setNodeId(newNodeId(plantId + "/" + tag))
                         .setBrowseName(newQualifiedName(tag))
                         .setDisplayName(LocalizedText.english(tag))
-                        .setDataType(Identifiers.Double)
-                        .setTypeDefinition(Identifiers.BaseDataVariableType)
+                        .setDataType(NodeIds.Double)
+                        .setTypeDefinition(NodeIds.BaseDataVariableType)
                         .setAccessLevel(Unsigned.ubyte(1))
                         .setUserAccessLevel(Unsigned.ubyte(1))
                         .setValue(new DataValue(new Variant(value)))

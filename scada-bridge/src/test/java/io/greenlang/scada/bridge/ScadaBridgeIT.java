@@ -49,6 +49,11 @@ class ScadaBridgeIT {
             try (Watcher watcher = new Watcher(infra, catalog);
                  ScadaBridge bridge = ScadaBridge.builder(map, kafka(infra), catalog).build().start()) {
                 assertTelemetryArrives(watcher, map, sim);
+
+                sim.tripBoiler(PLANT, "B1");
+                await().atMost(TIMEOUT).until(() -> watcher.batches().stream()
+                        .flatMap(b -> b.getSamples().stream())
+                        .anyMatch(s -> s.getTag().equals("B1.STATUS.TRIPPED") && s.getValue() == 1.0));
                 assertThat(watcher.statuses()).first().extracting(ScadaConnectionStatus::getState)
                         .isEqualTo(ConnectionState.CONNECTED);
                 assertThat(bridge.produceErrors()).isZero();
