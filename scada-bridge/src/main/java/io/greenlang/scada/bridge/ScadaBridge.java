@@ -314,6 +314,9 @@ public final class ScadaBridge implements AutoCloseable {
     }
 
     private void send(String topic, byte[] value) {
+        if (closed.get()) {
+            return;
+        }
         producer.send(new ProducerRecord<>(topic, tagMap.plantId(), value), (metadata, error) -> {
             if (error != null) {
                 produceErrors.incrementAndGet();
