@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -175,9 +175,9 @@ public final class PlantStateTopology {
         if (!historical) {
             windowed = windowed.emitStrategy(EmitStrategy.onWindowClose());
         }
-        Function<String, EventMeta> meta = tenant -> EventMeta.newBuilder()
+        BiFunction<String, Long, EventMeta> meta = (tenant, windowEnd) -> EventMeta.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
-                .setOccurredAt(Instant.now())
+                .setOccurredAt(Instant.ofEpochMilli(windowEnd))
                 .setTenantId(tenant == null ? DeadLetters.UNKNOWN_TENANT : tenant)
                 .setProducer(Producer.newBuilder().setService(SERVICE).setInstance(settings.instance()).build())
                 .build();

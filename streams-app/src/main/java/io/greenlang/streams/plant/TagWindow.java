@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 import io.greenlang.events.common.EventMeta;
 import io.greenlang.events.plant.TelemetryAggregate;
@@ -43,12 +43,15 @@ final class TagWindow {
         return this;
     }
 
-    /** One aggregate per tag, in tag order, each with its own envelope from {@code meta} (given the tenant). */
+    /**
+     * One aggregate per tag, in tag order, each with its own envelope from {@code meta} (given the tenant and the
+     * window end, the event time of a window's statistics).
+     */
     List<TelemetryAggregate> aggregates(String plantId, long windowStart, long windowEnd, boolean historical,
-                                        Function<String, EventMeta> meta) {
+                                        BiFunction<String, Long, EventMeta> meta) {
         List<TelemetryAggregate> out = new ArrayList<>(tags.size());
         tags.forEach((tag, s) -> out.add(TelemetryAggregate.newBuilder()
-                .setMeta(meta.apply(tenant))
+                .setMeta(meta.apply(tenant, windowEnd))
                 .setPlantId(plantId)
                 .setTag(tag)
                 .setWindowStart(Instant.ofEpochMilli(windowStart))

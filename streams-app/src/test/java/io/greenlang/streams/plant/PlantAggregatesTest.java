@@ -58,6 +58,7 @@ class PlantAggregatesTest {
         assertThat(b1.getLast()).isEqualTo(30.0);
         assertThat(b1.getHistorical()).isFalse();
         assertThat(b1.getMeta().getTenantId()).isEqualTo(PlantDriver.TENANT);
+        assertThat(b1.getMeta().getOccurredAt()).isEqualTo(at(60));
         assertThat(of(closed, B2_OUT).getCount()).as("the bad-quality sample is not counted").isEqualTo(1);
     }
 

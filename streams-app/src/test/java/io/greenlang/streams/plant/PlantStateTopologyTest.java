@@ -22,7 +22,6 @@ import io.greenlang.events.plant.PlantAlert;
 import io.greenlang.events.plant.PlantAlertKind;
 import io.greenlang.events.plant.PlantState;
 import io.greenlang.events.scada.ConnectionState;
-import io.greenlang.streams.errors.DeadLetters;
 
 class PlantStateTopologyTest {
 
