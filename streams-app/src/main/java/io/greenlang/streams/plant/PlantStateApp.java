@@ -1,0 +1,145 @@
+package io.greenlang.streams.plant;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.greenlang.common.config.GlConfig;
+import io.greenlang.common.kafka.KafkaClients;
+import io.greenlang.streams.errors.DeadLetters;
+import io.greenlang.topics.TopicCatalog;
+
+/**
+ * The plant topology as a running Kafka Streams application ({@code application.id} {@value #APPLICATION_ID}):
+ * {@link PlantStateTopology} with exactly-once, the dead-letter handlers, a state directory and a lifecycle
+ * ({@link #start()}, {@link #close()}). Used by the service's main, {@code gl local up} and {@code gl demo}.
+ *
+ * <pre>{@code
+ * try (PlantStateApp app = PlantStateApp.create(config, TopicCatalog.standard(),
+ *         Path.of("/var/lib/greenlang/streams"), new PlantMetrics())) {
+ *     app.start();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Closing leaves the consumer group at once; an uncaught error in a stream thread shuts the client down
+ * (under exactly-once, replacing the thread would only replay the same failure).
+ */
+public final class PlantStateApp implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PlantStateApp.class);
+
+    /** The Streams application id, also the prefix of the changelog and repartition topics: never change it. */
+    public static final String APPLICATION_ID = "greenlang-plant-state";
+    /** {@code commit.interval.ms}: how long a state change or alert may wait in the open transaction. */
+    public static final int DEFAULT_COMMIT_INTERVAL_MS = 100;
+    /** How long {@link #close()} waits for the threads to commit and stop. */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final KafkaStreams streams;
+    private final PlantMetrics metrics;
+    private final CountDownLatch running = new CountDownLatch(1);
+
+    /**
+     * An application with explicit Streams properties (bootstrap servers, application id, state directory,
+     * guarantee; see {@link #defaultStreamsOverrides(Path)}); the dead-letter handlers are always added.
+     *
+     * @param streamsProperties Kafka Streams configuration
+     * @param catalog           the topics
+     * @param settings          thresholds and timers
+     * @param metrics           where counts go
+     */
+    public PlantStateApp(Map<String, Object> streamsProperties, TopicCatalog catalog, PlantSettings settings,
+                         PlantMetrics metrics) {
+        Objects.requireNonNull(streamsProperties, "streamsProperties");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        Properties props = new Properties();
+        props.putAll(streamsProperties);
+        props.putAll(DeadLetters.streamsProperties(catalog, metrics));
+        this.streams = new KafkaStreams(PlantStateTopology.build(catalog, settings, metrics), props);
+        streams.setStateListener((newState, oldState) -> {
+            log.info("Plant state {} -> {}", oldState, newState);
+            if (newState == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(error -> {
+            log.error("Plant state stream thread failed; shutting the plant state application down", error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    }
+
+    /**
+     * The production application: properties from {@code config} (bootstrap servers, exactly-once, the
+     * {@code GL_KAFKA_*} pass-through) with {@link #defaultStreamsOverrides(Path)}, and the given settings.
+     */
+    public static PlantStateApp create(GlConfig config, TopicCatalog catalog, PlantSettings settings,
+                                       Path stateDirectory, PlantMetrics metrics) {
+        Map<String, Object> props = new KafkaClients(config).streamsProperties(APPLICATION_ID,
+                defaultStreamsOverrides(stateDirectory));
+        return new PlantStateApp(props, catalog, settings, metrics);
+    }
+
+    /** {@link #create(GlConfig, TopicCatalog, PlantSettings, Path, PlantMetrics)} with the settings of {@code config}. */
+    public static PlantStateApp create(GlConfig config, TopicCatalog catalog, Path stateDirectory,
+                                       PlantMetrics metrics) {
+        return create(config, catalog, PlantSettings.fromConfig(config), stateDirectory, metrics);
+    }
+
+    /**
+     * The application's own Streams settings: state directory, {@value #DEFAULT_COMMIT_INTERVAL_MS} ms commit
+     * interval, exactly-once, explicit naming of internal resources enforced, no waiting for the other input's
+     * partitions (each record is applied to its plant as it comes).
+     */
+    public static Map<String, Object> defaultStreamsOverrides(Path stateDirectory) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDirectory.toAbsolutePath().toString());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, DEFAULT_COMMIT_INTERVAL_MS);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+        return props;
+    }
+
+    /** Starts the stream threads; returns at once. */
+    public void start() {
+        streams.start();
+    }
+
+    /** Waits until the application is RUNNING (its tasks assigned and restored) or the timeout passes. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The Streams client state. */
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** The application's counters. */
+    public PlantMetrics metrics() {
+        return metrics;
+    }
+
+    /** Commits, stops the threads and leaves the group; waits up to {@link #CLOSE_TIMEOUT}. */
+    @Override
+    public void close() {
+        boolean clean = streams.close(CloseOptions.groupMembershipOperation(
+                CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
+        if (!clean) {
+            log.warn("Plant state application did not stop within {}", CLOSE_TIMEOUT);
+        }
+    }
+}
