@@ -121,7 +121,12 @@ public final class ChocoDispatchSolver implements DispatchSolver {
         }
         IntVar cost = model.intVar("cost", 0, Math.toIntExact(maxCost));
         model.scalar(costVars.toArray(IntVar[]::new), ints(costCoeffs), "=", cost).post();
-        CostLowerBound bound = new CostLowerBound(windows, unitCost, startCost, on, full, partial, part, cost, demand);
+        boolean[] critical = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            critical[i] = boilers.get(i).critical();
+        }
+        CostLowerBound bound = new CostLowerBound(windows, unitCost, startCost, on, full, partial, part, cost, demand,
+                critical, criticalDemand);
         new Constraint("cost-lower-bound", bound).post();
         double rootBound = bound.rootBound();
         model.setObjective(Model.MINIMIZE, cost);
