@@ -19,8 +19,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * The configured boilers of one plant (their fixed parameters; running state and output come from the plant's
  * tags), the share of its demand that is critical, and its carbon price.
  *
- * <p>Tags read from {@code PlantState.tags} for boiler {@code B}: {@code B.heat_output_mw} (current output; running
- * when above 0) and {@code B.trip} (tripped when non-zero).
+ * <p>Tags read from {@code PlantState.tags} for boiler {@code B}: {@code B.HEAT.OUTPUT_MW} (current output; running
+ * when above 0) and {@code B.STATUS.TRIPPED} (tripped when non-zero), as the plant simulator names them.
  *
  * @param plantId             plant id
  * @param boilers             its boilers, as configured (running state and output are overwritten from tags)
@@ -30,9 +30,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 public record BoilerFleet(String plantId, List<Boiler> boilers, double criticalShare, double carbonPricePerTonne) {
 
     /** Suffix of a boiler's heat output tag. */
-    public static final String OUTPUT_TAG = ".heat_output_mw";
+    public static final String OUTPUT_TAG = ".HEAT.OUTPUT_MW";
     /** Suffix of a boiler's trip status tag. */
-    public static final String TRIP_TAG = ".trip";
+    public static final String TRIP_TAG = ".STATUS.TRIPPED";
 
     /** Validates and copies. */
     public BoilerFleet {
@@ -45,8 +45,8 @@ public record BoilerFleet(String plantId, List<Boiler> boilers, double criticalS
     }
 
     /**
-     * A deterministic fleet for a simulated plant: boilers {@code <plantId>-B01..} of 5-40 MW with plausible
-     * minimum loads, ramps, start costs, fuel costs and emissions; the first third are critical.
+     * A deterministic fleet for a simulated plant: boilers {@code B1..Bn} (the simulator's ids) of 5-40 MW with
+     * plausible minimum loads, ramps, start costs, fuel costs and emissions; the first third are critical.
      *
      * @param plantId plant id
      * @param count   number of boilers
@@ -63,7 +63,7 @@ public record BoilerFleet(String plantId, List<Boiler> boilers, double criticalS
             boolean gas = random.nextBoolean();
             double fuel = gas ? 30 + random.nextInt(20) : 20 + random.nextInt(15);
             double emissions = gas ? 200 + random.nextInt(40) : 330 + random.nextInt(60);
-            boilers.add(new Boiler(String.format("%s-B%02d", plantId, i + 1), capacity, minStable, false, 0,
+            boilers.add(new Boiler("B" + (i + 1), capacity, minStable, false, 0,
                     50 + random.nextInt(400), ramp, fuel, emissions, i < Math.max(1, count / 3), true));
         }
         return new BoilerFleet(plantId, boilers, 0.3, 80);

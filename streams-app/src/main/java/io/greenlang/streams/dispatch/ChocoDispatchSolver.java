@@ -46,7 +46,8 @@ public final class ChocoDispatchSolver implements DispatchSolver {
         for (int i = 0; i < n; i++) {
             Boiler b = boilers.get(i);
             windows[i] = OperatingWindow.of(b);
-            unitCost[i] = Math.round(marginalCost(b, request.carbonPricePerTonne()) * 100 / OperatingWindow.UNITS_PER_MW);
+            double centsPerUnit = marginalCost(b, request.carbonPricePerTonne()) * 100 / OperatingWindow.UNITS_PER_MW;
+            unitCost[i] = Math.round(centsPerUnit);
             startCost[i] = b.running() ? 0 : Math.round(b.startCost() * 100);
             if (windows[i].canRun()) {
                 maxSupply += windows[i].hi();

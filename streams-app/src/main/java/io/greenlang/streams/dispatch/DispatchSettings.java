@@ -33,7 +33,7 @@ public record DispatchSettings(double demandThresholdMw, Duration period, Durati
         return !d.isNegative() && !d.isZero();
     }
 
-    /** 1 MW threshold, a 5-minute period, 1 s solves (the runbook's target is p95 &lt; 5 s), forwarding every 200 ms. */
+    /** 1 MW threshold, 5-minute period, 1 s solves (the runbook's target: p95 &lt; 5 s), forwarding every 200 ms. */
     public static DispatchSettings defaults(String instance) {
         return new DispatchSettings(1.0, Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofMillis(200),
                 instance);

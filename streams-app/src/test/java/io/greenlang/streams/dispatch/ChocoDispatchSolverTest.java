@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
@@ -111,7 +112,7 @@ class ChocoDispatchSolverTest {
         BoilerFleet fleet = BoilerFleet.simulated("plant-1", 50, 1);
         double capacity = fleet.boilers().stream().mapToDouble(Boiler::capacityMw).sum();
 
-        DispatchResult result = solver.solve(fleet.request(capacity * 0.25, java.util.Map.of(), Duration.ofSeconds(10)));
+        DispatchResult result = solver.solve(fleet.request(capacity * 0.25, Map.of(), Duration.ofSeconds(10)));
 
         assertThat(result.status()).isEqualTo(DispatchResult.Status.OPTIMAL);
         assertThat(result.suppliedMw()).isGreaterThanOrEqualTo(capacity * 0.25 - 1e-9);

@@ -83,12 +83,12 @@ class DispatchTopologyTest {
     @Test
     void shouldPublishPlanWithTrippedBoilerOffWhenBoilerTrips() {
         start(new ChocoDispatchSolver(), Map.of("plant-1", FLEET));
-        Map<String, Double> running = Map.of("plant-1-B01.heat_output_mw", 15.0, "plant-1-B02.heat_output_mw", 10.0);
+        Map<String, Double> running = Map.of("plant-1-B01.HEAT.OUTPUT_MW", 15.0, "plant-1-B02.HEAT.OUTPUT_MW", 10.0);
         states.pipeInput("plant-1", state("plant-1", 25, running));
         awaitPlans(1);
 
-        states.pipeInput("plant-1", state("plant-1", 25, Map.of("plant-1-B01.heat_output_mw", 0.0,
-                "plant-1-B01.trip", 1.0, "plant-1-B02.heat_output_mw", 10.0)));
+        states.pipeInput("plant-1", state("plant-1", 25, Map.of("plant-1-B01.HEAT.OUTPUT_MW", 0.0,
+                "plant-1-B01.STATUS.TRIPPED", 1.0, "plant-1-B02.HEAT.OUTPUT_MW", 10.0)));
         DispatchPlan afterTrip = awaitPlans(2).get(1);
 
         assertThat(afterTrip.getSetpoints().get(0).getOn()).isFalse();
@@ -145,6 +145,17 @@ class DispatchTopologyTest {
         assertThat(submitted).hasValue(0);
     }
 
+    @Test
+    void shouldKeepNodeNamesWhenTopologyIsBuilt() {
+        String description = DispatchTopology.build(catalog, id -> Optional.empty(), new ChocoDispatchSolver(), pool,
+                SETTINGS).describe().toString();
+
+        assertThat(description).contains(
+                "Source: dispatch-plant-state-source (topics: [gl.plant.state])",
+                "Processor: dispatch-planner (stores: [])",
+                "Sink: dispatch-plans-sink (topic: gl.dispatch.plans)");
+    }
+
     private void start(DispatchSolver solver, Map<String, BoilerFleet> fleets) {
         Executor counting = command -> {
             submitted.incrementAndGet();
@@ -158,7 +169,8 @@ class DispatchTopologyTest {
                 solver, counting, SETTINGS), props, START);
         states = driver.createInputTopic(catalog.plantState().name(), catalog.plantState().keySerde().serializer(),
                 catalog.plantState().valueSerde().serializer());
-        out = driver.createOutputTopic(catalog.dispatchPlans().name(), catalog.dispatchPlans().keySerde().deserializer(),
+        out = driver.createOutputTopic(catalog.dispatchPlans().name(),
+                catalog.dispatchPlans().keySerde().deserializer(),
                 catalog.dispatchPlans().valueSerde().deserializer());
     }
 
