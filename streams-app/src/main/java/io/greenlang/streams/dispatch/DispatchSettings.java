@@ -1,0 +1,41 @@
+package io.greenlang.streams.dispatch;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * When the dispatch planner solves and how long a solve may take.
+ *
+ * @param demandThresholdMw a demand change of at least this much (from the demand of the last solve) triggers a solve
+ * @param period            every plant is solved again at least this often (wall clock)
+ * @param solveTimeLimit    bound on one solve; the plan then says FEASIBLE with its gap
+ * @param pollInterval      how often finished solves are forwarded and periodic solves are started (wall clock)
+ * @param instance          producer instance name written into the plans' metadata
+ */
+public record DispatchSettings(double demandThresholdMw, Duration period, Duration solveTimeLimit,
+                               Duration pollInterval, String instance) {
+
+    /** Service name written into the plans' metadata. */
+    public static final String SERVICE = "streams-app";
+
+    /** Validates. */
+    public DispatchSettings {
+        Objects.requireNonNull(period, "period");
+        Objects.requireNonNull(solveTimeLimit, "solveTimeLimit");
+        Objects.requireNonNull(pollInterval, "pollInterval");
+        Objects.requireNonNull(instance, "instance");
+        if (!(demandThresholdMw >= 0) || !positive(period) || !positive(solveTimeLimit) || !positive(pollInterval)) {
+            throw new IllegalArgumentException("dispatch settings: threshold >= 0 and positive durations required");
+        }
+    }
+
+    private static boolean positive(Duration d) {
+        return !d.isNegative() && !d.isZero();
+    }
+
+    /** 1 MW threshold, 5-minute period, 1 s solves (the runbook's target: p95 &lt; 5 s), forwarding every 200 ms. */
+    public static DispatchSettings defaults(String instance) {
+        return new DispatchSettings(1.0, Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofMillis(200),
+                instance);
+    }
+}
