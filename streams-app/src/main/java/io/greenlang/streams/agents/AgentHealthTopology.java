@@ -13,6 +13,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 import io.greenlang.events.agent.AgentHealth;
+import io.greenlang.streams.serde.StoreJsonSerde;
 import io.greenlang.topics.TopicCatalog;
 
 /**

@@ -7,6 +7,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 import io.greenlang.pipeline.policy.PolicyEngine;
+import io.greenlang.streams.serde.StoreJsonSerde;
 import io.greenlang.topics.TopicCatalog;
 
 /**
@@ -120,9 +121,9 @@ public final class RunOrchestratorTopology {
                 () -> new RunOrchestratorProcessor(planner, policy, settings, metrics, conditions),
                 RUN_REQUESTS_SOURCE, RUN_COMMANDS_SOURCE, STEP_EVENTS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RUN_STORE),
-                Serdes.String(), new JsonSerde<>(RunRecord.class)).withCachingEnabled(), ORCHESTRATOR);
+                Serdes.String(), new StoreJsonSerde<>(RunRecord.class)).withCachingEnabled(), ORCHESTRATOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCHEDULE_STORE),
-                Serdes.String(), new JsonSerde<>(ScheduledTask.class)).withCachingEnabled(), ORCHESTRATOR);
+                Serdes.String(), new StoreJsonSerde<>(ScheduledTask.class)).withCachingEnabled(), ORCHESTRATOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACTIVE_RUNS_STORE),
                 Serdes.String(), Serdes.String()).withCachingEnabled(), ORCHESTRATOR);
         topology.addSink(STEP_COMMANDS_SINK, catalog.stepCommands().name(),

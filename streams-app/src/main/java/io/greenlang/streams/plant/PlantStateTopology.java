@@ -40,6 +40,7 @@ import io.greenlang.events.scada.ScadaConnectionStatus;
 import io.greenlang.events.scada.TagSample;
 import io.greenlang.events.scada.TelemetryBatch;
 import io.greenlang.streams.errors.DeadLetters;
+import io.greenlang.streams.serde.StoreJsonSerde;
 import io.greenlang.topics.Topic;
 import io.greenlang.topics.TopicCatalog;
 
@@ -140,7 +141,7 @@ public final class PlantStateTopology {
                         .withNumberOfPartitions(telemetryTopic.partitions()));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PLANT_STORE),
-                Serdes.String(), new PlantJsonSerde<>(PlantRecord.class)).withCachingEnabled());
+                Serdes.String(), new StoreJsonSerde<>(PlantRecord.class)).withCachingEnabled());
         KStream<String, SpecificRecord> inputs = telemetry
                 .<SpecificRecord>mapValues(batch -> batch, Named.as("plant-telemetry-input"))
                 .merge(status.<SpecificRecord>mapValues(s -> s, Named.as("plant-status-input")),
@@ -184,7 +185,7 @@ public final class PlantStateTopology {
         Materialized<String, TagWindow, WindowStore<Bytes, byte[]>> store = Materialized
                 .<String, TagWindow, WindowStore<Bytes, byte[]>>as(historical ? HISTORICAL_WINDOW_STORE : LIVE_WINDOW_STORE)
                 .withKeySerde(Serdes.String())
-                .withValueSerde(new PlantJsonSerde<>(TagWindow.class));
+                .withValueSerde(new StoreJsonSerde<>(TagWindow.class));
         if (!historical) {
             // Emitting on window close scans the store from the last emitted window (the epoch at first); through
             // the record cache that scan visits every possible segment since then, one cache range per segment.

@@ -1,4 +1,4 @@
-package io.greenlang.streams.orchestrator;
+package io.greenlang.streams.serde;
 
 import java.io.IOException;
 
@@ -15,8 +15,8 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * JSON serde of the orchestrator's internal store values ({@link RunRecord}, {@link ScheduledTask}). JSON, not
- * Avro, because these values are private to one topology: fields are matched by name, unknown ones are ignored
+ * JSON serde of the topologies' internal store values (the run orchestrator's runs and schedule, the plant and
+ * agent-health records). JSON, not Avro, because these values are private to one topology: fields are matched by name, unknown ones are ignored
  * and missing ones take the field's default, which gives forward and backward compatibility without a schema
  * registry or a store of old schemas (what an Avro store value would need to stay readable across releases).
  * The price is size (about twice Avro's) on the changelog; the run-store's cache coalesces most writes.
@@ -25,9 +25,10 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * @param <T> the value type
  */
-final class JsonSerde<T> implements Serde<T> {
+public final class StoreJsonSerde<T> implements Serde<T> {
 
-    static final ObjectMapper MAPPER = new ObjectMapper()
+    /** The mapper: fields (any visibility) and constructors only, unknown fields ignored, integers as Long. */
+    public static final ObjectMapper MAPPER = new ObjectMapper()
             .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
             .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
             .setVisibility(PropertyAccessor.CREATOR, JsonAutoDetect.Visibility.ANY)
@@ -39,7 +40,8 @@ final class JsonSerde<T> implements Serde<T> {
     private final ObjectWriter writer;
     private final ObjectReader reader;
 
-    JsonSerde(Class<T> type) {
+    /** @param type the store value's class */
+    public StoreJsonSerde(Class<T> type) {
         this.type = type;
         this.writer = MAPPER.writerFor(type);
         this.reader = MAPPER.readerFor(type);

@@ -1,0 +1,2 @@
+/** Serdes shared by the streams-app topologies. */
+package io.greenlang.streams.serde;
