@@ -30,7 +30,7 @@ public final class PlantModel {
     /** Tag name suffixes of every boiler, prefixed with {@code B<n>.}. */
     public static final List<String> BOILER_TAGS = List.of(
             "STEAM.FLOW_TPH", "DRUM.PRESSURE_BAR", "STEAM.TEMP_C", "FUEL.FLOW_KGS",
-            "FLUE.O2_PCT", "FLUE.TEMP_C", "HEAT.OUTPUT_MW", "STATUS.TRIPPED");
+            "FLUE.O2_PCT", "FLUE.TEMP_C", "HEAT.OUTPUT_MW", "FUEL.INPUT_MW", "STATUS.TRIPPED");
     /** Plant-level tag: the heat the site asks for. */
     public static final String PLANT_DEMAND_TAG = "PLANT.HEAT.DEMAND_MW";
 
@@ -132,6 +132,7 @@ public final class PlantModel {
             out.put(b.id + ".FLUE.O2_PCT", b.o2);
             out.put(b.id + ".FLUE.TEMP_C", b.flueTemp);
             out.put(b.id + ".HEAT.OUTPUT_MW", b.heatMw);
+            out.put(b.id + ".FUEL.INPUT_MW", b.heatMw / b.efficiency);
             out.put(b.id + ".STATUS.TRIPPED", b.tripped ? 1.0 : 0.0);
         }
         return Collections.unmodifiableMap(out);

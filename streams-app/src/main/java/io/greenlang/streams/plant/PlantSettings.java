@@ -8,11 +8,11 @@ import io.greenlang.common.config.GlConfig;
 /**
  * The thresholds and timers of the plant topology. Immutable; derive variants with the {@code with...} methods.
  *
- * @param criticalDemandFraction share of {@code plant.heat_demand_mw} that is critical when the plant reports no
- *                               {@code plant.critical_heat_demand_mw}; HEAT_LOSS is raised while supply is below
+ * @param criticalDemandFraction share of {@code PLANT.HEAT.DEMAND_MW} that is critical when the plant reports no
+ *                               {@code PLANT.HEAT.CRITICAL_DEMAND_MW}; HEAT_LOSS is raised while supply is below
  *                               the critical demand (runbook: critical heat loss at any plant is P0)
  * @param pressureLimitBar       drum pressure limit of a boiler that reports no
- *                               {@code <boiler>.drum_pressure_limit_bar}; the runbook gives no figure
+ *                               {@code <boiler>.DRUM.PRESSURE_LIMIT_BAR}; the runbook gives no figure
  * @param minEfficiency          EFFICIENCY_LOW is raised below this fraction (runbook target: heat distribution
  *                               efficiency above 85%)
  * @param scadaOutageAfter       no telemetry for this long (wall-clock) raises SCADA_OUTAGE

@@ -69,15 +69,15 @@ class PlantStateIT {
             app.start();
             Instant now = Instant.now();
             telemetry.send(new ProducerRecord<>(catalog.scadaTelemetry().name(), PLANT, batch(now,
-                    good("B1.heat_output_mw", 20, now), good("B2.heat_output_mw", 20, now),
-                    good("B2.trip", 0, now), good(PlantTags.HEAT_DEMAND_MW, 35, now)))).get();
+                    good("B1.HEAT.OUTPUT_MW", 20, now), good("B2.HEAT.OUTPUT_MW", 20, now),
+                    good("B2.STATUS.TRIPPED", 0, now), good(PlantTags.HEAT_DEMAND_MW, 35, now)))).get();
             await().atMost(TIMEOUT).pollInSameThread().until(() -> {
                 states.poll();
                 return states.all().stream().anyMatch(s -> s.getHeatSupplyMw() == 40.0);
             });
 
             telemetry.send(new ProducerRecord<>(catalog.scadaTelemetry().name(), PLANT,
-                    batch(now.plusSeconds(1), good("B2.trip", 1, now.plusSeconds(1))))).get();
+                    batch(now.plusSeconds(1), good("B2.STATUS.TRIPPED", 1, now.plusSeconds(1))))).get();
             await().atMost(TIMEOUT).pollInSameThread().until(() -> raised(alerts, PlantAlertKind.HEAT_LOSS));
 
             status.send(new ProducerRecord<>(catalog.scadaStatus().name(), PLANT, ScadaConnectionStatus.newBuilder()
