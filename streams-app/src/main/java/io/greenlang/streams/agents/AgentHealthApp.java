@@ -6,20 +6,15 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import io.greenlang.common.config.GlConfig;
 import io.greenlang.common.kafka.KafkaClients;
 import io.greenlang.streams.errors.DeadLetterListener;
 import io.greenlang.streams.errors.DeadLetters;
+import io.greenlang.streams.runtime.StreamsService;
 import io.greenlang.topics.TopicCatalog;
 
 /**
@@ -40,8 +35,6 @@ import io.greenlang.topics.TopicCatalog;
  */
 public final class AgentHealthApp implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(AgentHealthApp.class);
-
     /** The Streams application id, also the prefix of the changelog and repartition topics: never change it. */
     public static final String APPLICATION_ID = "greenlang-agent-health";
     /** {@code commit.interval.ms}: alerts are visible to {@code read_committed} readers after the commit. */
@@ -49,8 +42,7 @@ public final class AgentHealthApp implements AutoCloseable {
     /** How long {@link #close()} waits for the threads to commit and stop. */
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final KafkaStreams streams;
-    private final CountDownLatch running = new CountDownLatch(1);
+    private final StreamsService service;
 
     /**
      * An application with explicit Streams properties (bootstrap servers, application id, state directory,
@@ -67,17 +59,8 @@ public final class AgentHealthApp implements AutoCloseable {
         Properties props = new Properties();
         props.putAll(streamsProperties);
         props.putAll(DeadLetters.streamsProperties(catalog, deadLetters));
-        this.streams = new KafkaStreams(AgentHealthTopology.build(catalog, settings, instanceName()), props);
-        streams.setStateListener((newState, oldState) -> {
-            log.info("Agent health {} -> {}", oldState, newState);
-            if (newState == KafkaStreams.State.RUNNING) {
-                running.countDown();
-            }
-        });
-        streams.setUncaughtExceptionHandler(error -> {
-            log.error("Agent health stream thread failed; shutting the agent health application down", error);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+        this.service = new StreamsService("Agent health", AgentHealthTopology.build(catalog, settings,
+                instanceName()), props, CLOSE_TIMEOUT);
     }
 
     /**
@@ -106,27 +89,23 @@ public final class AgentHealthApp implements AutoCloseable {
 
     /** Starts the stream threads; returns at once. */
     public void start() {
-        streams.start();
+        service.start();
     }
 
     /** Waits until the application is RUNNING (its tasks assigned and restored) or the timeout passes. */
     public boolean awaitRunning(Duration timeout) throws InterruptedException {
-        return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return service.awaitRunning(timeout);
     }
 
     /** The Streams client state. */
     public KafkaStreams.State state() {
-        return streams.state();
+        return service.state();
     }
 
     /** Commits, stops the threads and leaves the group; waits up to {@link #CLOSE_TIMEOUT}. */
     @Override
     public void close() {
-        boolean clean = streams.close(CloseOptions.groupMembershipOperation(
-                CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
-        if (!clean) {
-            log.warn("Agent health application did not stop within {}", CLOSE_TIMEOUT);
-        }
+        service.close();
     }
 
     private static String instanceName() {

@@ -6,16 +6,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import io.greenlang.common.config.GlConfig;
 import io.greenlang.common.kafka.KafkaClients;
@@ -23,6 +17,7 @@ import io.greenlang.pipeline.PipelineCompiler;
 import io.greenlang.pipeline.policy.PolicyEngine;
 import io.greenlang.pipeline.policy.PolicyEngines;
 import io.greenlang.streams.errors.DeadLetters;
+import io.greenlang.streams.runtime.StreamsService;
 import io.greenlang.topics.TopicCatalog;
 
 /**
@@ -56,8 +51,6 @@ import io.greenlang.topics.TopicCatalog;
  */
 public final class RunOrchestratorApp implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(RunOrchestratorApp.class);
-
     /** The Streams application id, also the prefix of the changelog topics: never change it. */
     public static final String APPLICATION_ID = "greenlang-run-orchestrator";
     /** {@code commit.interval.ms} of the orchestrator (see the class comment). */
@@ -67,9 +60,8 @@ public final class RunOrchestratorApp implements AutoCloseable {
     /** How long {@link #close()} waits for the threads to commit and stop. */
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final KafkaStreams streams;
+    private final StreamsService service;
     private final OrchestratorMetrics metrics;
-    private final CountDownLatch running = new CountDownLatch(1);
 
     /**
      * An application with explicit Streams properties (bootstrap servers, application id, state directory,
@@ -90,17 +82,7 @@ public final class RunOrchestratorApp implements AutoCloseable {
         props.putAll(streamsProperties);
         props.putAll(DeadLetters.streamsProperties(catalog, metrics));
         Topology topology = RunOrchestratorTopology.build(catalog, planner, policy, settings, metrics);
-        this.streams = new KafkaStreams(topology, props);
-        streams.setStateListener((newState, oldState) -> {
-            log.info("Run orchestrator {} -> {}", oldState, newState);
-            if (newState == KafkaStreams.State.RUNNING) {
-                running.countDown();
-            }
-        });
-        streams.setUncaughtExceptionHandler(error -> {
-            log.error("Run orchestrator stream thread failed; shutting the orchestrator down", error);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+        this.service = new StreamsService("Run orchestrator", topology, props, CLOSE_TIMEOUT);
     }
 
     /**
@@ -150,17 +132,17 @@ public final class RunOrchestratorApp implements AutoCloseable {
 
     /** Starts the stream threads; returns at once. */
     public void start() {
-        streams.start();
+        service.start();
     }
 
     /** Waits until the application is RUNNING (its tasks assigned and restored) or the timeout passes. */
     public boolean awaitRunning(Duration timeout) throws InterruptedException {
-        return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return service.awaitRunning(timeout);
     }
 
     /** The Streams client state. */
     public KafkaStreams.State state() {
-        return streams.state();
+        return service.state();
     }
 
     /**
@@ -170,7 +152,7 @@ public final class RunOrchestratorApp implements AutoCloseable {
      */
     public Map<String, Double> threadMetrics() {
         Map<String, Double> values = new java.util.TreeMap<>();
-        streams.metrics().forEach((name, metric) -> {
+        service.streams().metrics().forEach((name, metric) -> {
             if ("stream-thread-metrics".equals(name.group()) && metric.metricValue() instanceof Number n
                     && !Double.isNaN(n.doubleValue())) {
                 values.merge(name.name(), n.doubleValue(), Double::sum);
@@ -187,10 +169,6 @@ public final class RunOrchestratorApp implements AutoCloseable {
     /** Commits, stops the threads and leaves the group; waits up to {@link #CLOSE_TIMEOUT}. */
     @Override
     public void close() {
-        boolean clean = streams.close(CloseOptions.groupMembershipOperation(
-                CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
-        if (!clean) {
-            log.warn("Run orchestrator did not stop within {}", CLOSE_TIMEOUT);
-        }
+        service.close();
     }
 }

@@ -6,19 +6,14 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import io.greenlang.common.config.GlConfig;
 import io.greenlang.common.kafka.KafkaClients;
 import io.greenlang.streams.errors.DeadLetters;
+import io.greenlang.streams.runtime.StreamsService;
 import io.greenlang.topics.TopicCatalog;
 
 /**
@@ -39,8 +34,6 @@ import io.greenlang.topics.TopicCatalog;
  */
 public final class PlantStateApp implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(PlantStateApp.class);
-
     /** The Streams application id, also the prefix of the changelog and repartition topics: never change it. */
     public static final String APPLICATION_ID = "greenlang-plant-state";
     /** {@code commit.interval.ms}: how long a state change or alert may wait in the open transaction. */
@@ -48,9 +41,8 @@ public final class PlantStateApp implements AutoCloseable {
     /** How long {@link #close()} waits for the threads to commit and stop. */
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final KafkaStreams streams;
+    private final StreamsService service;
     private final PlantMetrics metrics;
-    private final CountDownLatch running = new CountDownLatch(1);
 
     /**
      * An application with explicit Streams properties (bootstrap servers, application id, state directory,
@@ -68,17 +60,8 @@ public final class PlantStateApp implements AutoCloseable {
         Properties props = new Properties();
         props.putAll(streamsProperties);
         props.putAll(DeadLetters.streamsProperties(catalog, metrics));
-        this.streams = new KafkaStreams(PlantStateTopology.build(catalog, settings, metrics), props);
-        streams.setStateListener((newState, oldState) -> {
-            log.info("Plant state {} -> {}", oldState, newState);
-            if (newState == KafkaStreams.State.RUNNING) {
-                running.countDown();
-            }
-        });
-        streams.setUncaughtExceptionHandler(error -> {
-            log.error("Plant state stream thread failed; shutting the plant state application down", error);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+        this.service = new StreamsService("Plant state", PlantStateTopology.build(catalog, settings, metrics), props,
+                CLOSE_TIMEOUT);
     }
 
     /**
@@ -115,17 +98,17 @@ public final class PlantStateApp implements AutoCloseable {
 
     /** Starts the stream threads; returns at once. */
     public void start() {
-        streams.start();
+        service.start();
     }
 
     /** Waits until the application is RUNNING (its tasks assigned and restored) or the timeout passes. */
     public boolean awaitRunning(Duration timeout) throws InterruptedException {
-        return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return service.awaitRunning(timeout);
     }
 
     /** The Streams client state. */
     public KafkaStreams.State state() {
-        return streams.state();
+        return service.state();
     }
 
     /** The application's counters. */
@@ -136,10 +119,6 @@ public final class PlantStateApp implements AutoCloseable {
     /** Commits, stops the threads and leaves the group; waits up to {@link #CLOSE_TIMEOUT}. */
     @Override
     public void close() {
-        boolean clean = streams.close(CloseOptions.groupMembershipOperation(
-                CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
-        if (!clean) {
-            log.warn("Plant state application did not stop within {}", CLOSE_TIMEOUT);
-        }
+        service.close();
     }
 }
