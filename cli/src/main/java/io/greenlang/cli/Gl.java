@@ -26,6 +26,7 @@ import io.greenlang.common.error.GreenLangException;
                 AuditCommand.class,
                 ReplayCommand.class,
                 LagCommand.class,
+                ScadaCommand.class,
                 ConfigCommand.class,
                 ErrorsCommand.class,
                 DocsCommand.class,

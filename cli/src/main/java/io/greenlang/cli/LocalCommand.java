@@ -20,6 +20,7 @@ import io.greenlang.common.config.GlConfig;
 import io.greenlang.common.config.PolicyAction;
 import io.greenlang.localstack.LocalStack;
 import io.greenlang.pipeline.policy.PolicyEngines;
+import io.greenlang.topics.TopicCatalog;
 
 /** {@code gl local}: the platform on embedded real servers on this machine. */
 @Command(name = "local", mixinStandardHelpOptions = true,
@@ -77,24 +78,49 @@ final class LocalCommand implements Runnable {
                         + "a free one).")
         private int metricsPort;
 
+        @Option(names = "--plants", paramLabel = "N", defaultValue = "3",
+                description = "Simulated plants served over OPC UA and bridged to Kafka, with 99 heartbeating "
+                        + "sub-agents spread over them (default: ${DEFAULT-VALUE}; 0: no process-heat side).")
+        private int plants;
+
+        @Option(names = "--boilers", paramLabel = "M", defaultValue = "4",
+                description = "Boilers per simulated plant (default: ${DEFAULT-VALUE}).")
+        private int boilers;
+
         @Override
         public Integer call() throws InterruptedException {
             var out = spec.commandLine().getOut();
+            if (plants < 0 || boilers < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--plants must be 0 or more and --boilers 1 or more");
+            }
             LocalStack.Builder builder = LocalStack.builder(dataDirectory)
                     .kafkaPort(kafkaPort).postgresPort(postgresPort).s3Port(s3Port);
             LocalPlatform platform = LocalPlatform.start(builder, dataDirectory, out);
             LocalServices services;
+            ProcessHeat heat = null;
             try {
                 GlConfig config = GlConfig.load(environment(System.getenv(), platform), Optional.empty());
                 services = LocalServices.start(config, PolicyEngines.fromConfig(config), dataDirectory, apiPort,
                         metricsPort, out);
+                try {
+                    heat = plants == 0 ? null
+                            : ProcessHeat.start(config, TopicCatalog.standard(), plants, boilers, dataDirectory, out);
+                } catch (RuntimeException | InterruptedException e) {
+                    services.close();
+                    throw e;
+                }
             } catch (RuntimeException | InterruptedException e) {
                 platform.close();
                 throw e;
             }
+            ProcessHeat processHeat = heat;
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
+                    if (processHeat != null) {
+                        processHeat.close();
+                    }
                     services.close();
                     platform.close();
                 } finally {
@@ -103,7 +129,9 @@ final class LocalCommand implements Runnable {
             }, "gl-local-shutdown"));
             out.println();
             out.println("GreenLang local platform is ready: run orchestrator, executor worker, audit sink and API "
-                    + "gateway running.");
+                    + "gateway running" + (processHeat == null ? "." : "; " + plants + " simulated plants bridged "
+                    + "from OPC UA " + processHeat.simulator().endpointUrl() + ", plant state, dispatch planner and "
+                    + "agent health running."));
             platform.printEndpoints();
             out.println("REST API " + services.apiUrl() + "/api/v1/runs  (OpenAPI: " + services.apiUrl()
                     + "/api/v1/openapi.json, readiness: " + services.apiUrl() + "/health/ready)");
@@ -112,6 +140,10 @@ final class LocalCommand implements Runnable {
                     + dataDirectory.resolve(LocalServices.ADMIN_KEY_FILE) + "):");
             out.println("  export GL_API_KEY=" + services.adminKey());
             out.println("  curl -s -H \"X-API-Key: $GL_API_KEY\" " + services.apiUrl() + "/api/v1/runs");
+            if (processHeat != null) {
+                out.println("  curl -s -H \"X-API-Key: $GL_API_KEY\" " + services.apiUrl() + "/api/v1/plants/status");
+                out.println("  ./gl scada browse " + processHeat.simulator().endpointUrl());
+            }
             Path settings = writeClientSettings(platform);
             out.println("Settings for other gl commands: --config " + settings + "  (e.g. ./gl audit verify --config "
                     + settings + ")");

@@ -146,19 +146,31 @@ final class RunDemo {
     }
 
     private static KafkaConsumer<byte[], byte[]> watcher(String bootstrapServers, TopicCatalog catalog) {
+        return watcher(bootstrapServers, List.of(catalog.runEvents(), catalog.policyDecisions()), true);
+    }
+
+    /**
+     * A read_committed consumer assigned every partition of {@code topics}, positioned at their ends (only what is
+     * written from now on) or at their beginnings.
+     */
+    static KafkaConsumer<byte[], byte[]> watcher(String bootstrapServers, List<Topic<?, ?>> topics, boolean fromEnd) {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
-        for (Topic<?, ?> topic : List.of(catalog.runEvents(), catalog.policyDecisions())) {
+        for (Topic<?, ?> topic : topics) {
             for (int p = 0; p < topic.partitions(); p++) {
                 partitions.add(new TopicPartition(topic.name(), p));
             }
         }
         consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position); // fix the starting point before the run is submitted
+        if (fromEnd) {
+            consumer.seekToEnd(partitions);
+        } else {
+            consumer.seekToBeginning(partitions);
+        }
+        partitions.forEach(consumer::position); // fix the starting point now
         return consumer;
     }
 

@@ -76,6 +76,7 @@ public final class GlConfig extends AbstractConfig {
     private static final String GROUP_OBSERVABILITY = "Observability";
     private static final String GROUP_KAFKA = "Kafka";
     private static final String GROUP_GATEWAY = "API gateway";
+    private static final String GROUP_PROCESS_HEAT = "Process heat";
 
     // ---- Service identity
     /** Name of this service, used as the {@code service} metric tag and as a Kafka client id prefix. */
@@ -212,6 +213,26 @@ public final class GlConfig extends AbstractConfig {
     public static final String LAG_SAMPLE_SECONDS = "GL_LAG_SAMPLE_SECONDS";
     /** Samples in the consumer-lag monitor's sliding window per partition. */
     public static final String LAG_WINDOW_SAMPLES = "GL_LAG_WINDOW_SAMPLES";
+
+    // ---- Process heat (plant state, agent health, dispatch planner)
+    /** Share of a plant's heat demand that is critical when the plant reports no critical demand tag. */
+    public static final String PLANT_CRITICAL_DEMAND_FRACTION = "GL_PLANT_CRITICAL_DEMAND_FRACTION";
+    /** Drum pressure limit of a boiler that reports no limit tag, in bar. */
+    public static final String PLANT_PRESSURE_LIMIT_BAR = "GL_PLANT_PRESSURE_LIMIT_BAR";
+    /** Plant efficiency below which EFFICIENCY_LOW is raised. */
+    public static final String PLANT_MIN_EFFICIENCY = "GL_PLANT_MIN_EFFICIENCY";
+    /** Seconds without telemetry from a plant before SCADA_OUTAGE is raised. */
+    public static final String PLANT_SCADA_OUTAGE_SECONDS = "GL_PLANT_SCADA_OUTAGE_SECONDS";
+    /** Seconds between two heartbeats of a sub-agent. */
+    public static final String AGENT_HEARTBEAT_INTERVAL_SECONDS = "GL_AGENT_HEARTBEAT_INTERVAL_SECONDS";
+    /** Demand change in MW that makes the dispatch planner solve a plant again. */
+    public static final String DISPATCH_DEMAND_THRESHOLD_MW = "GL_DISPATCH_DEMAND_THRESHOLD_MW";
+    /** Seconds after which every plant is solved again even without a trigger. */
+    public static final String DISPATCH_PERIOD_SECONDS = "GL_DISPATCH_PERIOD_SECONDS";
+    /** Time bound of one dispatch solve, in milliseconds. */
+    public static final String DISPATCH_SOLVE_TIMEOUT_MS = "GL_DISPATCH_SOLVE_TIMEOUT_MS";
+    /** YAML file describing each plant's boilers for the dispatch planner. */
+    public static final String DISPATCH_FLEET_PATH = "GL_DISPATCH_FLEET_PATH";
 
     private static final ConfigDef CONFIG = buildConfigDef();
 
@@ -468,6 +489,48 @@ public final class GlConfig extends AbstractConfig {
                 "Samples per partition in the lag monitor's sliding window, over which Burrow's rules (OK, WARN, "
                         + "ERR, STOP, STALL, REWIND) are evaluated. Not in the runbook.",
                 GROUP_GATEWAY, ++order, Width.SHORT, "Lag window (samples)");
+        def.define(PLANT_CRITICAL_DEMAND_FRACTION, Type.DOUBLE, 0.9, Range.between(0.01, 1.0), Importance.MEDIUM,
+                "Share of a plant's heat demand (PLANT.HEAT.DEMAND_MW) that is critical when the plant reports no "
+                        + "PLANT.HEAT.CRITICAL_DEMAND_MW; HEAT_LOSS (P0 in the runbook) is raised while the heat "
+                        + "supply is below the critical demand. Below 1 so that supply following demand within "
+                        + "measurement noise does not raise it. Not in the runbook.",
+                GROUP_PROCESS_HEAT, ++order, Width.SHORT, "Critical demand fraction");
+        def.define(PLANT_PRESSURE_LIMIT_BAR, Type.DOUBLE, 45.0, Range.atLeast(0.1), Importance.MEDIUM,
+                "Drum pressure limit in bar of a boiler that reports no <boiler>.DRUM.PRESSURE_LIMIT_BAR; "
+                        + "PRESSURE_HIGH is raised above it (runbook: boiler pressure alarms escalate at once). "
+                        + "Not in the runbook.",
+                GROUP_PROCESS_HEAT, ++order, Width.SHORT, "Pressure limit (bar)");
+        def.define(PLANT_MIN_EFFICIENCY, Type.DOUBLE, 0.85, Range.between(0.0, 1.0), Importance.LOW,
+                "Plant efficiency (heat output / fuel input) below which EFFICIENCY_LOW is raised; the runbook's "
+                        + "target is heat distribution efficiency above 85%.",
+                GROUP_PROCESS_HEAT, ++order, Width.SHORT, "Minimum efficiency");
+        def.define(PLANT_SCADA_OUTAGE_SECONDS, Type.INT, 30, Range.between(1, 86_400), Importance.MEDIUM,
+                "Seconds (wall clock) without telemetry from a plant, or since its bridge reported DISCONNECTED, "
+                        + "before SCADA_OUTAGE (P1 in the runbook) is raised. Not in the runbook.",
+                GROUP_PROCESS_HEAT, ++order, Width.SHORT, "SCADA outage after (s)");
+        def.define(AGENT_HEARTBEAT_INTERVAL_SECONDS, Type.INT, 2, Range.between(1, 3600), Importance.MEDIUM,
+                "Seconds between two heartbeats of a sub-agent (GL-002..GL-100): DEGRADED after 2 missed "
+                        + "intervals, DOWN after 3; cascade alerts at 5 (warning) and 10 (critical) agents down per "
+                        + "plant and group. Not in the runbook.",
+                GROUP_PROCESS_HEAT, ++order, Width.SHORT, "Agent heartbeat interval (s)");
+        def.define(DISPATCH_DEMAND_THRESHOLD_MW, Type.DOUBLE, 1.0, Range.atLeast(0.0), Importance.LOW,
+                "Change of a plant's heat demand in MW, from the demand of its last plan, that makes the dispatch "
+                        + "planner solve the plant again (a boiler trip or reset always does). Not in the runbook.",
+                GROUP_PROCESS_HEAT, ++order, Width.SHORT, "Dispatch demand threshold (MW)");
+        def.define(DISPATCH_PERIOD_SECONDS, Type.INT, 300, Range.between(1, 86_400), Importance.LOW,
+                "Seconds after which the dispatch planner solves every plant again without a trigger. Not in the "
+                        + "runbook.",
+                GROUP_PROCESS_HEAT, ++order, Width.SHORT, "Dispatch period (s)");
+        def.define(DISPATCH_SOLVE_TIMEOUT_MS, Type.INT, 1000, Range.between(10, 600_000), Importance.LOW,
+                "Time bound of one dispatch solve in milliseconds; a solve cut short publishes its best plan as "
+                        + "FEASIBLE with its optimality gap. The runbook's target is p95 < 5 s.",
+                GROUP_PROCESS_HEAT, ++order, Width.SHORT, "Dispatch solve timeout (ms)");
+        def.define(DISPATCH_FLEET_PATH, Type.STRING, "", Importance.MEDIUM,
+                "YAML file with each plant's boilers for the dispatch planner (plants: {<plant_id>: {critical_share, "
+                        + "carbon_price_per_tonne, boilers: [{id, capacity_mw, min_stable_mw, ramp_mw, start_cost, "
+                        + "fuel_cost_per_mwh, emissions_kg_per_mwh, critical}]}}). Empty: no plant is planned "
+                        + "(gl local up and gl demo plan their simulated plants). Not in the runbook.",
+                GROUP_PROCESS_HEAT, ++order, Width.LONG, "Dispatch fleet file");
         return def;
     }
 
@@ -1088,6 +1151,51 @@ public final class GlConfig extends AbstractConfig {
     /** {@link #LAG_WINDOW_SAMPLES}. */
     public int lagWindowSamples() {
         return getInt(LAG_WINDOW_SAMPLES);
+    }
+
+    /** {@link #PLANT_CRITICAL_DEMAND_FRACTION}. */
+    public double plantCriticalDemandFraction() {
+        return getDouble(PLANT_CRITICAL_DEMAND_FRACTION);
+    }
+
+    /** {@link #PLANT_PRESSURE_LIMIT_BAR}. */
+    public double plantPressureLimitBar() {
+        return getDouble(PLANT_PRESSURE_LIMIT_BAR);
+    }
+
+    /** {@link #PLANT_MIN_EFFICIENCY}. */
+    public double plantMinEfficiency() {
+        return getDouble(PLANT_MIN_EFFICIENCY);
+    }
+
+    /** {@link #PLANT_SCADA_OUTAGE_SECONDS}. */
+    public Duration plantScadaOutageAfter() {
+        return Duration.ofSeconds(getInt(PLANT_SCADA_OUTAGE_SECONDS));
+    }
+
+    /** {@link #AGENT_HEARTBEAT_INTERVAL_SECONDS}. */
+    public Duration agentHeartbeatInterval() {
+        return Duration.ofSeconds(getInt(AGENT_HEARTBEAT_INTERVAL_SECONDS));
+    }
+
+    /** {@link #DISPATCH_DEMAND_THRESHOLD_MW}. */
+    public double dispatchDemandThresholdMw() {
+        return getDouble(DISPATCH_DEMAND_THRESHOLD_MW);
+    }
+
+    /** {@link #DISPATCH_PERIOD_SECONDS}. */
+    public Duration dispatchPeriod() {
+        return Duration.ofSeconds(getInt(DISPATCH_PERIOD_SECONDS));
+    }
+
+    /** {@link #DISPATCH_SOLVE_TIMEOUT_MS}. */
+    public Duration dispatchSolveTimeout() {
+        return Duration.ofMillis(getInt(DISPATCH_SOLVE_TIMEOUT_MS));
+    }
+
+    /** {@link #DISPATCH_FLEET_PATH}; empty when not set. */
+    public Optional<Path> dispatchFleetPath() {
+        return nonBlankString(getString(DISPATCH_FLEET_PATH)).map(Path::of);
     }
 
     private static Optional<String> nonBlankString(String value) {

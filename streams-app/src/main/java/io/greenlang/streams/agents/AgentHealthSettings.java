@@ -3,6 +3,8 @@ package io.greenlang.streams.agents;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.greenlang.common.config.GlConfig;
+
 /**
  * Thresholds of the agent health topology. The runbook gives the cascade thresholds (5 agents down: warning,
  * 10 or more: critical); it gives no heartbeat thresholds, so those defaults are this platform's.
@@ -56,6 +58,11 @@ public record AgentHealthSettings(Duration heartbeatInterval, int degradedAfterM
      */
     public static AgentHealthSettings defaults() {
         return withHeartbeatInterval(DEFAULT_HEARTBEAT_INTERVAL);
+    }
+
+    /** The defaults for agents heartbeating every {@code GL_AGENT_HEARTBEAT_INTERVAL_SECONDS}. */
+    public static AgentHealthSettings fromConfig(GlConfig config) {
+        return withHeartbeatInterval(config.agentHeartbeatInterval());
     }
 
     /** The defaults for agents heartbeating every {@code interval}; punctuation at most every second. */

@@ -57,16 +57,38 @@ public record BoilerFleet(String plantId, List<Boiler> boilers, double criticalS
         SplittableRandom random = new SplittableRandom(seed ^ plantId.hashCode());
         List<Boiler> boilers = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            double capacity = 5 + random.nextInt(36);
-            double minStable = Math.round(capacity * (0.2 + 0.2 * random.nextDouble()) * 10) / 10.0;
-            double ramp = Math.round(capacity * (0.3 + 0.5 * random.nextDouble()) * 10) / 10.0;
-            boolean gas = random.nextBoolean();
-            double fuel = gas ? 30 + random.nextInt(20) : 20 + random.nextInt(15);
-            double emissions = gas ? 200 + random.nextInt(40) : 330 + random.nextInt(60);
-            boilers.add(new Boiler("B" + (i + 1), capacity, minStable, false, 0,
-                    50 + random.nextInt(400), ramp, fuel, emissions, i < Math.max(1, count / 3), true));
+            boilers.add(simulatedBoiler(i, count, 5 + random.nextInt(36), random));
         }
         return new BoilerFleet(plantId, boilers, 0.3, 80);
+    }
+
+    /**
+     * A deterministic fleet for a simulated plant whose boiler capacities are known (e.g. the plant simulator's):
+     * boilers {@code B1..Bn} with the given capacities and, as in {@link #simulated(String, int, long)}, plausible
+     * minimum loads, ramps, start costs, fuel costs and emissions; the first third are critical.
+     *
+     * @param plantId    plant id
+     * @param capacities capacity in MW of {@code B1, B2, ...}
+     * @param seed       random seed (same seed, same fleet)
+     * @return the fleet, every boiler stopped
+     */
+    public static BoilerFleet simulated(String plantId, List<Double> capacities, long seed) {
+        SplittableRandom random = new SplittableRandom(seed ^ plantId.hashCode());
+        List<Boiler> boilers = new ArrayList<>(capacities.size());
+        for (int i = 0; i < capacities.size(); i++) {
+            boilers.add(simulatedBoiler(i, capacities.size(), capacities.get(i), random));
+        }
+        return new BoilerFleet(plantId, boilers, 0.3, 80);
+    }
+
+    private static Boiler simulatedBoiler(int index, int count, double capacity, SplittableRandom random) {
+        double minStable = Math.round(capacity * (0.2 + 0.2 * random.nextDouble()) * 10) / 10.0;
+        double ramp = Math.round(capacity * (0.3 + 0.5 * random.nextDouble()) * 10) / 10.0;
+        boolean gas = random.nextBoolean();
+        double fuel = gas ? 30 + random.nextInt(20) : 20 + random.nextInt(15);
+        double emissions = gas ? 200 + random.nextInt(40) : 330 + random.nextInt(60);
+        return new Boiler("B" + (index + 1), capacity, minStable, false, 0, 50 + random.nextInt(400), ramp, fuel,
+                emissions, index < Math.max(1, count / 3), true);
     }
 
     /**

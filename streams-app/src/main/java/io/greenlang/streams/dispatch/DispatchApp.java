@@ -60,7 +60,7 @@ public final class DispatchApp implements AutoCloseable {
 
     /**
      * The application with properties from {@code config} (bootstrap servers, the {@code GL_KAFKA_*} pass-through),
-     * the choco solver and {@link DispatchSettings#defaults}.
+     * the choco solver and {@link DispatchSettings#fromConfig}.
      *
      * @param config         platform configuration
      * @param catalog        topics
@@ -75,7 +75,7 @@ public final class DispatchApp implements AutoCloseable {
         overrides.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         Map<String, Object> props = new KafkaClients(config).streamsProperties(APPLICATION_ID, overrides);
         return new DispatchApp(props, catalog, fleets, new ChocoDispatchSolver(),
-                DispatchSettings.defaults(APPLICATION_ID));
+                DispatchSettings.fromConfig(config, APPLICATION_ID));
     }
 
     /** Starts the stream thread; returns at once. */

@@ -3,6 +3,8 @@ package io.greenlang.streams.dispatch;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.greenlang.common.config.GlConfig;
+
 /**
  * When the dispatch planner solves and how long a solve may take.
  *
@@ -31,6 +33,15 @@ public record DispatchSettings(double demandThresholdMw, Duration period, Durati
 
     private static boolean positive(Duration d) {
         return !d.isNegative() && !d.isZero();
+    }
+
+    /**
+     * {@code GL_DISPATCH_DEMAND_THRESHOLD_MW}, {@code GL_DISPATCH_PERIOD_SECONDS} and
+     * {@code GL_DISPATCH_SOLVE_TIMEOUT_MS}, forwarding every 200 ms.
+     */
+    public static DispatchSettings fromConfig(GlConfig config, String instance) {
+        return new DispatchSettings(config.dispatchDemandThresholdMw(), config.dispatchPeriod(),
+                config.dispatchSolveTimeout(), Duration.ofMillis(200), instance);
     }
 
     /** 1 MW threshold, 5-minute period, 1 s solves (the runbook's target: p95 &lt; 5 s), forwarding every 200 ms. */

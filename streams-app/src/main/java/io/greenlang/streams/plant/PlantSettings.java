@@ -27,8 +27,11 @@ public record PlantSettings(double criticalDemandFraction, double pressureLimitB
                             Duration scadaOutageAfter, Duration punctuationInterval, Duration aggregateGrace,
                             Duration historicalGrace, String instance) {
 
-    /** Default of {@link #criticalDemandFraction()}: all demand is critical. */
-    public static final double DEFAULT_CRITICAL_DEMAND_FRACTION = 1.0;
+    /**
+     * Default of {@link #criticalDemandFraction()}: 90% of the demand, so that supply following demand within
+     * measurement noise does not raise HEAT_LOSS (the default of {@code GL_PLANT_CRITICAL_DEMAND_FRACTION}).
+     */
+    public static final double DEFAULT_CRITICAL_DEMAND_FRACTION = 0.9;
     /** Default of {@link #pressureLimitBar()}. */
     public static final double DEFAULT_PRESSURE_LIMIT_BAR = 45.0;
     /** Default of {@link #minEfficiency()}: the runbook's heat distribution efficiency target. */
@@ -70,10 +73,17 @@ public record PlantSettings(double criticalDemandFraction, double pressureLimitB
                 DEFAULT_HISTORICAL_GRACE, defaultInstance());
     }
 
-    /** The settings from the service configuration; what it does not declare yet stays at its default. */
+    /**
+     * The settings from the service configuration: {@code GL_PLANT_CRITICAL_DEMAND_FRACTION},
+     * {@code GL_PLANT_PRESSURE_LIMIT_BAR}, {@code GL_PLANT_MIN_EFFICIENCY}, {@code GL_PLANT_SCADA_OUTAGE_SECONDS};
+     * the timers and grace periods stay at their defaults.
+     */
     public static PlantSettings fromConfig(GlConfig config) {
         Objects.requireNonNull(config, "config");
-        return defaults();
+        return defaults().withCriticalDemandFraction(config.plantCriticalDemandFraction())
+                .withPressureLimitBar(config.plantPressureLimitBar())
+                .withMinEfficiency(config.plantMinEfficiency())
+                .withScadaOutageAfter(config.plantScadaOutageAfter());
     }
 
     /** With another pressure limit. */

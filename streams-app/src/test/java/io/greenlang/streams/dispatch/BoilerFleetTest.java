@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,18 @@ class BoilerFleetTest {
 
     @TempDir
     Path dir;
+
+    @Test
+    void shouldGiveASimulatedPlantTheKnownCapacitiesAndTheSameFleetForTheSameSeed() {
+        BoilerFleet fleet = BoilerFleet.simulated("plant-1", List.of(35.0, 30.0, 20.0, 15.0), 7);
+
+        assertThat(fleet.boilers()).extracting(Boiler::assetId).containsExactly("B1", "B2", "B3", "B4");
+        assertThat(fleet.boilers()).extracting(Boiler::capacityMw).containsExactly(35.0, 30.0, 20.0, 15.0);
+        assertThat(fleet.boilers()).allSatisfy(b -> assertThat(b.minStableMw()).isBetween(0.2 * b.capacityMw() - 0.05,
+                0.4 * b.capacityMw() + 0.05));
+        assertThat(fleet.boilers()).extracting(Boiler::critical).containsExactly(true, false, false, false);
+        assertThat(BoilerFleet.simulated("plant-1", List.of(35.0, 30.0, 20.0, 15.0), 7)).isEqualTo(fleet);
+    }
 
     @Test
     void shouldReadBoilersWhenYamlIsValid() throws IOException {
