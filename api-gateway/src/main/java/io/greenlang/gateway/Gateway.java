@@ -59,12 +59,15 @@ public final class Gateway implements AutoCloseable {
     private final ServiceHttpServer metrics;
     private final ApiKeys apiKeys;
     private final Deque<AutoCloseable> resources;
+    private final PrometheusMeterRegistry registry;
 
-    private Gateway(ApiServer server, ServiceHttpServer metrics, ApiKeys apiKeys, Deque<AutoCloseable> resources) {
+    private Gateway(ApiServer server, ServiceHttpServer metrics, ApiKeys apiKeys, Deque<AutoCloseable> resources,
+                    PrometheusMeterRegistry registry) {
         this.server = server;
         this.metrics = metrics;
         this.apiKeys = apiKeys;
         this.resources = resources;
+        this.registry = registry;
     }
 
     /**
@@ -158,7 +161,7 @@ public final class Gateway implements AutoCloseable {
             resources.push(metrics);
             LOG.info("API gateway serving the API on port {} and /metrics on port {}", server.port(),
                     metrics.metricsPort());
-            return new Gateway(server, metrics, apiKeys, resources);
+            return new Gateway(server, metrics, apiKeys, resources, registry);
         } catch (RuntimeException e) {
             closeAll(resources, e);
             throw e;
@@ -178,6 +181,14 @@ public final class Gateway implements AutoCloseable {
     /** The bound port of {@code /metrics}. */
     public int metricsPort() {
         return metrics.metricsPort();
+    }
+
+    /**
+     * The registry {@code /metrics} serves: services running in the same process register their meters here so
+     * that one scrape shows them all.
+     */
+    public PrometheusMeterRegistry meterRegistry() {
+        return registry;
     }
 
     /** The API key store, e.g. to create the bootstrap admin key. */

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.config.types.Password;
 
 import io.greenlang.audit.AuditDataSources;
@@ -94,9 +93,9 @@ final class LocalServices implements AutoCloseable {
     }
 
     /**
-     * Starts the orchestrator, the worker, the audit sink and the API gateway (REST API on {@code apiPort},
-     * {@code /metrics} on {@code metricsPort}, 0 for free ones) with its bootstrap admin key; returns once the
-     * orchestrator is RUNNING.
+     * Starts the API gateway (REST API on {@code apiPort}, {@code /metrics} on {@code metricsPort}, 0 for free ones)
+     * with its bootstrap admin key, then the orchestrator, the worker and the audit sink, whose meters go to the
+     * gateway's {@code /metrics}; returns once the orchestrator is RUNNING.
      */
     static LocalServices start(GlConfig config, PolicyEngine policy, Path dataDirectory, int apiPort,
                                int metricsPort, PrintWriter out) throws InterruptedException {
@@ -104,10 +103,7 @@ final class LocalServices implements AutoCloseable {
         LocalPlatform.step(out, "Starting the run orchestrator (Kafka Streams, exactly-once), the executor worker "
                 + "(local processes), the audit sink (hash chains in PostgreSQL) and the API gateway (outbox + Debezium, auth, lag monitor) ...");
         TopicCatalog catalog = TopicCatalog.standard();
-        GlMeters meters = new GlMeters(new SimpleMeterRegistry());
-        RunOrchestratorApp orchestrator = RunOrchestratorApp.create(config, catalog,
-                RunPlanner.compiling(new PipelineCompiler(config)), policy, dataDirectory.resolve("streams-state"),
-                OrchestratorMetrics.unregistered());
+        RunOrchestratorApp orchestrator = null;
         ArtifactStore store = null;
         LocalProcessExecutor executor = null;
         StepWorker worker = null;
@@ -117,6 +113,12 @@ final class LocalServices implements AutoCloseable {
         Gateway api = null;
         String adminKey = null;
         try {
+            api = Gateway.start(config, apiPort, metricsPort);
+            adminKey = api.apiKeys().bootstrapAdmin(dataDirectory.resolve(ADMIN_KEY_FILE));
+            GlMeters meters = new GlMeters(api.meterRegistry());
+            orchestrator = RunOrchestratorApp.create(config, catalog,
+                    RunPlanner.compiling(new PipelineCompiler(config)), policy,
+                    dataDirectory.resolve("streams-state"), new OrchestratorMetrics(meters));
             store = ArtifactStore.fromConfig(config, meters);
             executor = LocalProcessExecutor.fromConfig(config);
             worker = StepWorker.create(config, catalog, StepWorker.DEFAULT_GROUP, executor, store, meters);
@@ -130,8 +132,6 @@ final class LocalServices implements AutoCloseable {
             if (!config.auditVerifyInterval().isZero()) {
                 auditVerifier = new AuditVerifier(auditStore, meters, config.auditVerifyInterval()).start();
             }
-            api = Gateway.start(config, apiPort, metricsPort);
-            adminKey = api.apiKeys().bootstrapAdmin(dataDirectory.resolve(ADMIN_KEY_FILE));
             if (!orchestrator.awaitRunning(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("the run orchestrator did not reach RUNNING within 60 s (state "
                         + orchestrator.state() + ")");
@@ -182,6 +182,11 @@ final class LocalServices implements AutoCloseable {
         return "http://127.0.0.1:" + api.metricsPort() + "/metrics";
     }
 
+    /** The meters of the gateway's {@code /metrics}, which every service of this process registers with. */
+    GlMeters meters() {
+        return new GlMeters(api.meterRegistry());
+    }
+
     /** The bootstrap admin API key (every tenant, every role), also in {@link #ADMIN_KEY_FILE} of the data dir. */
     String adminKey() {
         return adminKey;
@@ -207,6 +212,8 @@ final class LocalServices implements AutoCloseable {
         if (store != null) {
             store.close();
         }
-        orchestrator.close();
+        if (orchestrator != null) {
+            orchestrator.close();
+        }
     }
 }
