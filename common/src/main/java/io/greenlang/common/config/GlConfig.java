@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -76,6 +77,7 @@ public final class GlConfig extends AbstractConfig {
     private static final String GROUP_OBSERVABILITY = "Observability";
     private static final String GROUP_KAFKA = "Kafka";
     private static final String GROUP_GATEWAY = "API gateway";
+    private static final String GROUP_SCADA_WRITE_BACK = "SCADA write-back";
 
     // ---- Service identity
     /** Name of this service, used as the {@code service} metric tag and as a Kafka client id prefix. */
@@ -213,6 +215,10 @@ public final class GlConfig extends AbstractConfig {
     /** Samples in the consumer-lag monitor's sliding window per partition. */
     public static final String LAG_WINDOW_SAMPLES = "GL_LAG_WINDOW_SAMPLES";
 
+    // ---- SCADA write-back
+    /** Plants whose dispatch plans are published as non-advisory, for scada-bridge to write back. */
+    public static final String DISPATCH_CLOSED_LOOP_PLANTS = "GL_DISPATCH_CLOSED_LOOP_PLANTS";
+
     private static final ConfigDef CONFIG = buildConfigDef();
 
     private final DeploymentEnvironment environment;
@@ -318,7 +324,8 @@ public final class GlConfig extends AbstractConfig {
                         + "win over GL_POSTGRES_USER/PASSWORD.",
                 GROUP_POSTGRES, ++order, Width.LONG, "Audit DB URL");
         def.define(AUDIT_TOPICS, Type.LIST, "gl.run.events,gl.step.events,gl.policy.decisions,gl.plant.alerts,"
-                        + "gl.plant.telemetry-1m,gl.dispatch.plans,gl.agent.alerts,gl.admin.actions", Importance.MEDIUM,
+                        + "gl.plant.telemetry-1m,gl.dispatch.plans,gl.scada.setpoint-writes,gl.agent.alerts,gl.admin.actions",
+                Importance.MEDIUM,
                 "Comma-separated catalog topics (base names, without a deployment prefix) whose events the audit "
                         + "sink appends to hash chains, one chain per topic and record key. Not in the runbook.",
                 GROUP_POSTGRES, ++order, Width.LONG, "Audited topics");
@@ -468,6 +475,15 @@ public final class GlConfig extends AbstractConfig {
                 "Samples per partition in the lag monitor's sliding window, over which Burrow's rules (OK, WARN, "
                         + "ERR, STOP, STALL, REWIND) are evaluated. Not in the runbook.",
                 GROUP_GATEWAY, ++order, Width.SHORT, "Lag window (samples)");
+
+        // SCADA write-back
+        order = 0;
+        def.define(DISPATCH_CLOSED_LOOP_PLANTS, Type.LIST, "", Importance.HIGH,
+                "Comma-separated plant ids whose dispatch plans the planner publishes with advisory=false; plans "
+                        + "of every other plant are advisory. A non-advisory plan is written to the plant only "
+                        + "where the plant's tag map also sets write_back.enabled (see docs/scada-write-back.md). "
+                        + "Empty (the default): every plan is advisory. Not in the runbook.",
+                GROUP_SCADA_WRITE_BACK, ++order, Width.LONG, "Closed-loop dispatch plants");
         return def;
     }
 
@@ -1088,6 +1104,12 @@ public final class GlConfig extends AbstractConfig {
     /** {@link #LAG_WINDOW_SAMPLES}. */
     public int lagWindowSamples() {
         return getInt(LAG_WINDOW_SAMPLES);
+    }
+
+    /** {@link #DISPATCH_CLOSED_LOOP_PLANTS}, blank entries removed. */
+    public Set<String> dispatchClosedLoopPlants() {
+        return getList(DISPATCH_CLOSED_LOOP_PLANTS).stream().map(String::trim).filter(p -> !p.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     private static Optional<String> nonBlankString(String value) {
