@@ -23,7 +23,8 @@ import io.greenlang.topics.TopicCatalog;
 /**
  * The heat dispatch planner as a Kafka Streams application ({@value #APPLICATION_ID}): {@link DispatchTopology}
  * with a {@link SolverPool} of one thread (a queue of 16 solves) that it owns and closes, at-least-once (a plan is
- * advisory and a replayed state just re-plans), undecodable states to gl.dlq.
+ * advisory and a replayed state just re-plans; a closed-loop plant's setpoint writer refuses plans that are too old
+ * and rate-limits every change), undecodable states to gl.dlq.
  */
 public final class DispatchApp implements AutoCloseable {
 
@@ -60,7 +61,8 @@ public final class DispatchApp implements AutoCloseable {
 
     /**
      * The application with properties from {@code config} (bootstrap servers, the {@code GL_KAFKA_*} pass-through),
-     * the choco solver and {@link DispatchSettings#defaults}.
+     * the choco solver and {@link DispatchSettings#defaults} with the closed-loop plants of
+     * {@link GlConfig#DISPATCH_CLOSED_LOOP_PLANTS}.
      *
      * @param config         platform configuration
      * @param catalog        topics
@@ -75,7 +77,7 @@ public final class DispatchApp implements AutoCloseable {
         overrides.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         Map<String, Object> props = new KafkaClients(config).streamsProperties(APPLICATION_ID, overrides);
         return new DispatchApp(props, catalog, fleets, new ChocoDispatchSolver(),
-                DispatchSettings.defaults(APPLICATION_ID));
+                DispatchSettings.defaults(APPLICATION_ID).withClosedLoopPlants(config.dispatchClosedLoopPlants()));
     }
 
     /** Starts the stream thread; returns at once. */
