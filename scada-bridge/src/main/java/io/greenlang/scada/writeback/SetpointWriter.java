@@ -388,7 +388,8 @@ public final class SetpointWriter implements AutoCloseable {
             }
             LOG.info("[{}] setpoint writer: plan {} asset {} -> {} {} {}", tagMap.plantId(), plan.getPlanId(),
                     event.getAssetId(), event.getRequestedValue(), event.getOutcome(),
-                    event.getReason() == null ? "" : event.getReason() + ": " + event.getDetail());
+                    event.getDetail() == null ? "" : (event.getReason() == null ? "" : event.getReason() + ": ")
+                            + event.getDetail());
         }
         try {
             for (Future<RecordMetadata> f : sent) {
