@@ -39,6 +39,9 @@ import io.greenlang.events.run.StepState;
 import io.greenlang.events.run.StepStatus;
 import io.greenlang.events.scada.ConnectionState;
 import io.greenlang.events.scada.ScadaConnectionStatus;
+import io.greenlang.events.scada.SetpointRefusal;
+import io.greenlang.events.scada.SetpointWrite;
+import io.greenlang.events.scada.SetpointWriteOutcome;
 import io.greenlang.events.scada.TagQuality;
 import io.greenlang.events.scada.TagSample;
 import io.greenlang.events.scada.TelemetryBatch;
@@ -90,6 +93,7 @@ public final class EventSamples {
           Map.entry(AgentHealth.class, EventSamples::agentHealth),
           Map.entry(AgentAlert.class, EventSamples::agentAlert),
           Map.entry(DispatchPlan.class, EventSamples::dispatchPlan),
+          Map.entry(SetpointWrite.class, EventSamples::setpointWrite),
           Map.entry(AdminAction.class, EventSamples::adminAction),
           Map.entry(DeadLetter.class, EventSamples::deadLetter),
           Map.entry(EventMeta.class, () -> meta("sample", "sample-0")));
@@ -116,7 +120,7 @@ public final class EventSamples {
   /**
    * A fresh sample of every top-level event, in the order of {@link EventSerdes#EVENT_TYPES}.
    *
-   * @return 18 new instances
+   * @return 19 new instances
    */
   public static List<SpecificRecord> all() {
     List<SpecificRecord> samples = new ArrayList<>();
@@ -384,6 +388,28 @@ public final class EventSamples {
         .setSolveMs(640L)
         .setStatus(DispatchStatus.OPTIMAL)
         .setAdvisory(true)
+        .build();
+  }
+
+  private static SetpointWrite setpointWrite() {
+    return SetpointWrite.newBuilder()
+        .setMeta(meta("scada-bridge", "setpoint-write"))
+        .setPlantId(PLANT_ID)
+        .setPlanId("0e3d6a52-4c1f-4b8e-a0f9-3f2d7c6b1a90")
+        .setAssetId("boiler-1")
+        .setTag("boiler-1.SETPOINT.LOAD_MW")
+        .setNodeId("ns=2;s=" + PLANT_ID + "/boiler-1.SETPOINT.LOAD_MW")
+        .setRequestedValue(31.0)
+        .setPreviousValue(16.0)
+        .setMinValue(0.0)
+        .setMaxValue(40.0)
+        .setMaxRatePerMinute(8.0)
+        .setOutcome(SetpointWriteOutcome.REFUSED)
+        .setReason(SetpointRefusal.RATE_EXCEEDED)
+        .setErrorCode("GL-E-PARAM-RANGE")
+        .setDetail("a change of 15.0 is more than the 8.0 allowed (8.0 per minute, 60.0 s since the last write)")
+        .setStatusCode(null)
+        .setStatusName(null)
         .build();
   }
 

@@ -17,6 +17,7 @@ import io.greenlang.events.run.RunState;
 import io.greenlang.events.run.StepCommand;
 import io.greenlang.events.run.StepEvent;
 import io.greenlang.events.scada.ScadaConnectionStatus;
+import io.greenlang.events.scada.SetpointWrite;
 import io.greenlang.events.scada.TelemetryBatch;
 import java.util.List;
 import java.util.Objects;
@@ -39,7 +40,7 @@ import org.apache.avro.specific.SpecificRecord;
 public final class EventSerdes {
 
   /**
-   * Every top-level event class (18), in the order of the topic table. {@code EventMeta} is not
+   * Every top-level event class (19), in the order of the topic table. {@code EventMeta} is not
    * included: it is the envelope embedded in every event, never a message on its own.
    */
   public static final List<Class<? extends SpecificRecord>> EVENT_TYPES = List.of(
@@ -59,6 +60,7 @@ public final class EventSerdes {
       AgentHealth.class,
       AgentAlert.class,
       DispatchPlan.class,
+      SetpointWrite.class,
       AdminAction.class,
       DeadLetter.class);
 

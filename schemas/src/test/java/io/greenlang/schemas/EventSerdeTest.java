@@ -147,8 +147,8 @@ class EventSerdeTest {
   }
 
   @Test
-  void shouldListEighteenTopLevelEventTypesAndNotTheEnvelope() {
-    assertThat(EventSerdes.EVENT_TYPES).hasSize(18).doesNotHaveDuplicates().doesNotContain(EventMeta.class);
+  void shouldListNineteenTopLevelEventTypesAndNotTheEnvelope() {
+    assertThat(EventSerdes.EVENT_TYPES).hasSize(19).doesNotHaveDuplicates().doesNotContain(EventMeta.class);
     assertThat(EventSerdes.EVENT_TYPES)
         .allSatisfy(type -> assertThat(type.getPackageName()).startsWith("io.greenlang.events."));
   }

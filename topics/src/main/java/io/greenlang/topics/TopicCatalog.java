@@ -26,6 +26,7 @@ import io.greenlang.events.run.RunState;
 import io.greenlang.events.run.StepCommand;
 import io.greenlang.events.run.StepEvent;
 import io.greenlang.events.scada.ScadaConnectionStatus;
+import io.greenlang.events.scada.SetpointWrite;
 import io.greenlang.events.scada.TelemetryBatch;
 import io.greenlang.schemas.EventSerdes;
 
@@ -63,6 +64,7 @@ public final class TopicCatalog {
     private final Topic<String, AgentHealth> agentHealth;
     private final Topic<String, AgentAlert> agentAlerts;
     private final Topic<String, DispatchPlan> dispatchPlans;
+    private final Topic<String, SetpointWrite> setpointWrites;
     private final Topic<String, AdminAction> adminActions;
     private final Topic<byte[], DeadLetter> deadLetters;
     private final List<Topic<?, ?>> all;
@@ -133,6 +135,11 @@ public final class TopicCatalog {
                 .delete(Retention.forever()).key("plant_id")
                 .description("Heat dispatch plans (boiler setpoints, cost, emissions, optimality gap, solve time). "
                         + "Written by the dispatch planner; read by audit-sink and scada-bridge."));
+        setpointWrites = add(topics, event("gl.scada.setpoint-writes", SetpointWrite.class).partitions(6)
+                .delete(Retention.forever()).key("plant_id")
+                .description("Every dispatch setpoint scada-bridge wrote to a plant, refused to write (with the "
+                        + "reason) or failed to write. Written by scada-bridge's setpoint writer; read by "
+                        + "audit-sink."));
         adminActions = add(topics, event("gl.admin.actions", AdminAction.class).partitions(3)
                 .delete(Retention.forever()).key("tenant_id")
                 .description("Administrative actions (emergency stop, policy bypass, tenant isolation) with actor "
@@ -269,6 +276,11 @@ public final class TopicCatalog {
     /** {@code gl.dispatch.plans}. */
     public Topic<String, DispatchPlan> dispatchPlans() {
         return dispatchPlans;
+    }
+
+    /** {@code gl.scada.setpoint-writes}. */
+    public Topic<String, SetpointWrite> setpointWrites() {
+        return setpointWrites;
     }
 
     /** {@code gl.admin.actions}. */

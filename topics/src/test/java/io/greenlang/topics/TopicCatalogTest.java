@@ -37,6 +37,7 @@ class TopicCatalogTest {
                 Map.entry("gl.agent.health", "12 compact -"),
                 Map.entry("gl.agent.alerts", "6 delete forever"),
                 Map.entry("gl.dispatch.plans", "6 delete forever"),
+                Map.entry("gl.scada.setpoint-writes", "6 delete forever"),
                 Map.entry("gl.admin.actions", "3 delete forever"),
                 Map.entry("gl.dlq", "6 delete 30 d"));
         assertThat(catalog.all()).extracting(Topic::name).containsExactlyInAnyOrderElementsOf(expected.keySet());

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -77,6 +78,7 @@ public final class GlConfig extends AbstractConfig {
     private static final String GROUP_KAFKA = "Kafka";
     private static final String GROUP_GATEWAY = "API gateway";
     private static final String GROUP_PROCESS_HEAT = "Process heat";
+    private static final String GROUP_SCADA_WRITE_BACK = "SCADA write-back";
 
     // ---- Service identity
     /** Name of this service, used as the {@code service} metric tag and as a Kafka client id prefix. */
@@ -233,6 +235,9 @@ public final class GlConfig extends AbstractConfig {
     public static final String DISPATCH_SOLVE_TIMEOUT_MS = "GL_DISPATCH_SOLVE_TIMEOUT_MS";
     /** YAML file describing each plant's boilers for the dispatch planner. */
     public static final String DISPATCH_FLEET_PATH = "GL_DISPATCH_FLEET_PATH";
+    // ---- SCADA write-back
+    /** Plants whose dispatch plans are published as non-advisory, for scada-bridge to write back. */
+    public static final String DISPATCH_CLOSED_LOOP_PLANTS = "GL_DISPATCH_CLOSED_LOOP_PLANTS";
 
     private static final ConfigDef CONFIG = buildConfigDef();
 
@@ -339,7 +344,8 @@ public final class GlConfig extends AbstractConfig {
                         + "win over GL_POSTGRES_USER/PASSWORD.",
                 GROUP_POSTGRES, ++order, Width.LONG, "Audit DB URL");
         def.define(AUDIT_TOPICS, Type.LIST, "gl.run.events,gl.step.events,gl.policy.decisions,gl.plant.alerts,"
-                        + "gl.plant.telemetry-1m,gl.dispatch.plans,gl.agent.alerts,gl.admin.actions", Importance.MEDIUM,
+                        + "gl.plant.telemetry-1m,gl.dispatch.plans,gl.scada.setpoint-writes,gl.agent.alerts,gl.admin.actions",
+                Importance.MEDIUM,
                 "Comma-separated catalog topics (base names, without a deployment prefix) whose events the audit "
                         + "sink appends to hash chains, one chain per topic and record key. Not in the runbook.",
                 GROUP_POSTGRES, ++order, Width.LONG, "Audited topics");
@@ -531,6 +537,15 @@ public final class GlConfig extends AbstractConfig {
                         + "fuel_cost_per_mwh, emissions_kg_per_mwh, critical}]}}). Empty: no plant is planned "
                         + "(gl local up and gl demo plan their simulated plants). Not in the runbook.",
                 GROUP_PROCESS_HEAT, ++order, Width.LONG, "Dispatch fleet file");
+
+        // SCADA write-back
+        order = 0;
+        def.define(DISPATCH_CLOSED_LOOP_PLANTS, Type.LIST, "", Importance.HIGH,
+                "Comma-separated plant ids whose dispatch plans the planner publishes with advisory=false; plans "
+                        + "of every other plant are advisory. A non-advisory plan is written to the plant only "
+                        + "where the plant's tag map also sets write_back.enabled (see docs/scada-write-back.md). "
+                        + "Empty (the default): every plan is advisory. Not in the runbook.",
+                GROUP_SCADA_WRITE_BACK, ++order, Width.LONG, "Closed-loop dispatch plants");
         return def;
     }
 
@@ -1196,6 +1211,10 @@ public final class GlConfig extends AbstractConfig {
     /** {@link #DISPATCH_FLEET_PATH}; empty when not set. */
     public Optional<Path> dispatchFleetPath() {
         return nonBlankString(getString(DISPATCH_FLEET_PATH)).map(Path::of);
+    /** {@link #DISPATCH_CLOSED_LOOP_PLANTS}, blank entries removed. */
+    public Set<String> dispatchClosedLoopPlants() {
+        return getList(DISPATCH_CLOSED_LOOP_PLANTS).stream().map(String::trim).filter(p -> !p.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     private static Optional<String> nonBlankString(String value) {

@@ -98,6 +98,16 @@ class GlConfigTest {
     }
 
     @Test
+    void shouldAuditSetpointWritesAndKeepEveryDispatchPlanAdvisoryByDefault() {
+        GlConfig defaults = GlConfig.load(Map.of(), Optional.empty());
+
+        assertThat(defaults.auditTopics()).contains("gl.dispatch.plans", "gl.scada.setpoint-writes");
+        assertThat(defaults.dispatchClosedLoopPlants()).isEmpty();
+        assertThat(GlConfig.load(Map.of(GlConfig.DISPATCH_CLOSED_LOOP_PLANTS, "plant-1, ,plant-3"), Optional.empty())
+                .dispatchClosedLoopPlants()).containsExactlyInAnyOrder("plant-1", "plant-3");
+    }
+
+    @Test
     void shouldLetThePropertiesFileOverrideTheEnvironment() throws IOException {
         Path file = tmp.resolve("gl.properties");
         Files.writeString(file, "GL_MAX_PARALLEL_STEPS=3\nGL_S3_BUCKET=from-file\n", StandardCharsets.UTF_8);

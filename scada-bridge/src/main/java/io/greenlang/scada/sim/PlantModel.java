@@ -15,7 +15,13 @@ import java.util.SplittableRandom;
  * plant's heat demand wanders slowly around 60% of its installed capacity; running boilers share the demand in
  * proportion to their capacity (capped at full load), so a trip moves load to the others and, when they cannot
  * carry it, leaves the plant short. Steam flow, fuel flow, flue gas and drum pressure follow from the load.
- * Not thread-safe: the simulator serialises ticks and scenarios.
+ *
+ * <p>Each boiler also has a load setpoint ({@code B<n>.SETPOINT.LOAD_MW}). Until it is written it shows the share
+ * of the demand the plant's master controller gives the boiler, and the boiler follows the demand as above. Once a
+ * setpoint is written ({@link #setLoadSetpoint}) the boiler is in remote: its output ramps towards the setpoint
+ * (clamped to 0..capacity) at most {@link #RAMP_FRACTION_PER_MINUTE} of its capacity per minute, and the other
+ * boilers share what remains of the demand. A model whose setpoints are never written behaves exactly as one
+ * without setpoints (same values from the same seed). Not thread-safe: the simulator serialises ticks and scenarios.
  */
 public final class PlantModel {
 
@@ -26,11 +32,15 @@ public final class PlantModel {
     /** Heat carried by one tonne per hour of steam at about 40 bar / 400 degC from 105 degC feedwater, MW. */
     static final double MW_PER_TPH = 0.78;
     static final double AMBIENT_C = 20.0;
+    /** Fastest change of a boiler in remote, as a fraction of its capacity per minute. */
+    public static final double RAMP_FRACTION_PER_MINUTE = 0.5;
+    /** Tag name suffix of a boiler's load setpoint, MW thermal, prefixed with {@code B<n>.}; the only writable tag. */
+    public static final String LOAD_SETPOINT_TAG = "SETPOINT.LOAD_MW";
 
     /** Tag name suffixes of every boiler, prefixed with {@code B<n>.}. */
     public static final List<String> BOILER_TAGS = List.of(
             "STEAM.FLOW_TPH", "DRUM.PRESSURE_BAR", "STEAM.TEMP_C", "FUEL.FLOW_KGS",
-            "FLUE.O2_PCT", "FLUE.TEMP_C", "HEAT.OUTPUT_MW", "FUEL.INPUT_MW", "STATUS.TRIPPED");
+            "FLUE.O2_PCT", "FLUE.TEMP_C", "HEAT.OUTPUT_MW", "FUEL.INPUT_MW", "STATUS.TRIPPED", LOAD_SETPOINT_TAG);
     /** Plant-level tag: the heat the site asks for. */
     public static final String PLANT_DEMAND_TAG = "PLANT.HEAT.DEMAND_MW";
 
@@ -62,7 +72,7 @@ public final class PlantModel {
             this.plants.add(plant);
         }
         for (Plant plant : this.plants) {
-            plant.settle(1.0, random, true);
+            plant.settle(1.0, 0, random, true);
         }
     }
 
@@ -98,7 +108,7 @@ public final class PlantModel {
             double drift = (random.nextDouble() - 0.5) * 0.01 * Math.min(dtSeconds, 10.0);
             plant.demandFraction = Math.max(0.35, Math.min(0.8, plant.demandFraction + drift));
             plant.demandMw = plant.capacity() * plant.demandFraction;
-            plant.settle(Math.min(1.0, dtSeconds / 5.0), random, false);
+            plant.settle(Math.min(1.0, dtSeconds / 5.0), dtSeconds, random, false);
         }
     }
 
@@ -110,6 +120,25 @@ public final class PlantModel {
     /** Clears a trip: the boiler takes load again from the next tick. */
     public void resetBoiler(String plantId, String boilerId) {
         boiler(plantId, boilerId).tripped = false;
+    }
+
+    /**
+     * Writes a boiler's load setpoint, MW thermal: from the next tick the boiler is in remote and ramps towards it
+     * (see the class comment); it stays in remote until {@link #releaseLoadSetpoint}.
+     */
+    public void setLoadSetpoint(String plantId, String boilerId, double loadMw) {
+        if (!Double.isFinite(loadMw)) {
+            throw new IllegalArgumentException("load setpoint of " + plantId + " " + boilerId + " must be finite, got "
+                    + loadMw);
+        }
+        Boiler boiler = boiler(plantId, boilerId);
+        boiler.remote = true;
+        boiler.setpointMw = loadMw;
+    }
+
+    /** Hands a boiler in remote back to the plant's master controller: it follows the demand again. */
+    public void releaseLoadSetpoint(String plantId, String boilerId) {
+        boiler(plantId, boilerId).remote = false;
     }
 
     /** Adds {@code bar} to a boiler's drum pressure (0 removes it); enough pushes it past {@link #PRESSURE_LIMIT_BAR}. */
@@ -134,6 +163,7 @@ public final class PlantModel {
             out.put(b.id + ".HEAT.OUTPUT_MW", b.heatMw);
             out.put(b.id + ".FUEL.INPUT_MW", b.heatMw / b.efficiency);
             out.put(b.id + ".STATUS.TRIPPED", b.tripped ? 1.0 : 0.0);
+            out.put(b.id + "." + LOAD_SETPOINT_TAG, b.setpointMw);
         }
         return Collections.unmodifiableMap(out);
     }
@@ -173,15 +203,28 @@ public final class PlantModel {
             return boilers.stream().mapToDouble(b -> b.capacity).sum();
         }
 
-        /** Moves every boiler a fraction {@code alpha} of the way to its steady state for the current demand. */
-        void settle(double alpha, SplittableRandom random, boolean initial) {
-            double running = boilers.stream().filter(b -> !b.tripped).mapToDouble(b -> b.capacity).sum();
-            double load = running <= 0 ? 0 : Math.min(1.0, demandMw / running);
+        /**
+         * Moves every boiler a fraction {@code alpha} of the way to its steady state for the current demand; a boiler
+         * in remote moves towards its setpoint instead, by at most its ramp over {@code dtSeconds}.
+         */
+        void settle(double alpha, double dtSeconds, SplittableRandom random, boolean initial) {
+            double running = boilers.stream().filter(b -> !b.tripped && !b.remote).mapToDouble(b -> b.capacity).sum();
+            double remoteHeat = boilers.stream().filter(b -> !b.tripped && b.remote).mapToDouble(b -> b.heatMw).sum();
+            double load = running <= 0 ? 0 : Math.min(1.0, Math.max(0, demandMw - remoteHeat) / running);
             for (Boiler b : boilers) {
                 double noise = 1 + (random.nextDouble() - 0.5) * 0.01;
-                double targetHeat = b.tripped ? 0 : b.capacity * load * noise;
+                if (!b.remote) {
+                    b.setpointMw = b.tripped ? 0 : b.capacity * load;
+                }
+                double targetHeat = b.tripped ? 0
+                        : (b.remote ? Math.max(0, Math.min(b.capacity, b.setpointMw)) : b.capacity * load) * noise;
+                double step = (targetHeat - b.heatMw) * alpha;
+                if (b.remote) {
+                    double ramp = b.capacity * RAMP_FRACTION_PER_MINUTE * dtSeconds / 60.0;
+                    step = Math.max(-ramp, Math.min(ramp, step));
+                }
                 // a trip cuts the fire at once; a load change ramps
-                b.heatMw = b.tripped ? 0 : initial ? targetHeat : b.heatMw + (targetHeat - b.heatMw) * alpha;
+                b.heatMw = b.tripped ? 0 : initial ? targetHeat : b.heatMw + step;
                 double fired = b.capacity <= 0 ? 0 : b.heatMw / b.capacity;
                 b.pressure = approach(b.pressure, b.targetPressure() + (random.nextDouble() - 0.5) * 0.2, alpha,
                         initial);
@@ -205,6 +248,8 @@ public final class PlantModel {
         final double efficiency;
         final double nominalPressure;
         boolean tripped;
+        boolean remote;
+        double setpointMw;
         double pressureOffset;
         double heatMw;
         double pressure;

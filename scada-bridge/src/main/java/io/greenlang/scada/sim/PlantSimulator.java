@@ -49,7 +49,8 @@ import io.greenlang.scada.tagmap.TagSpec;
  *
  * <p>Scenarios: {@link #tripBoiler}, {@link #raisePressure}, and {@link #dropConnection} /
  * {@link #restoreConnection}, which stop and restart the server endpoint on the same port while the model keeps
- * running. Thread-safe.
+ * running. Each boiler's load setpoint ({@code B<n>.SETPOINT.LOAD_MW}) is writable over OPC UA: a written value
+ * puts the boiler in remote and its heat output ramps to it (see {@link PlantModel}). Thread-safe.
  */
 public final class PlantSimulator implements AutoCloseable {
 
@@ -139,14 +140,25 @@ public final class PlantSimulator implements AutoCloseable {
 
     /**
      * The tag map of one plant as this simulator serves it, with the given security; sampling at
-     * {@code samplingIntervalMs}, publishing every {@code publishingIntervalMs}, deadband 0 (every change).
+     * {@code samplingIntervalMs}, publishing every {@code publishingIntervalMs}, deadband 0 (every change). Each
+     * boiler's load setpoint carries the setpoint of dispatch asset {@code B<n>} (the planner's asset id) and is
+     * writable from 0 to the boiler's capacity at up to {@link PlantModel#RAMP_FRACTION_PER_MINUTE} of its capacity
+     * per minute; write-back itself is disabled.
      */
     public TagMap tagMap(String plantId, TagMap.SecurityPolicy policy, TagMap.SecurityMode mode,
                          double samplingIntervalMs, double publishingIntervalMs) {
         List<TagSpec> tags = new ArrayList<>();
         for (String tag : model.values(plantId).keySet()) {
-            String asset = tag.startsWith("PLANT.") ? plantId : plantId + "/" + tag.substring(0, tag.indexOf('.'));
-            tags.add(new TagSpec(SimNamespace.nodeId(plantId, tag), asset, tag, unitOf(tag), samplingIntervalMs, 0.0));
+            String boiler = tag.substring(0, tag.indexOf('.'));
+            String asset = tag.startsWith("PLANT.") ? plantId : plantId + "/" + boiler;
+            TagSpec spec = new TagSpec(SimNamespace.nodeId(plantId, tag), asset, tag, unitOf(tag), samplingIntervalMs,
+                    0.0);
+            if (tag.endsWith("." + PlantModel.LOAD_SETPOINT_TAG)) {
+                double capacity = model.capacityMw(plantId, boiler);
+                spec = spec.writableSetpointOf(boiler, new TagSpec.WriteLimits(0, capacity,
+                        capacity * PlantModel.RAMP_FRACTION_PER_MINUTE));
+            }
+            tags.add(spec);
         }
         return new TagMap(plantId, endpointUrl(), policy, mode, publishingIntervalMs, TagMap.DEFAULT_QUEUE_SIZE, tags);
     }
@@ -198,6 +210,12 @@ public final class PlantSimulator implements AutoCloseable {
     /** Scenario: clears a boiler trip. */
     public synchronized void resetBoiler(String plantId, String boilerId) {
         model.resetBoiler(plantId, boilerId);
+    }
+
+    /** A client wrote a boiler's load setpoint: the boiler follows it from the next tick. */
+    private synchronized void setpointWritten(String plantId, String boilerId, double loadMw) {
+        LOG.info("plant simulator: load setpoint of {} {} written: {} MW", plantId, boilerId, loadMw);
+        model.setLoadSetpoint(plantId, boilerId, loadMw);
     }
 
     /** Scenario: raises a boiler's drum pressure by {@code bar} (0 restores it); see {@link PlantModel#PRESSURE_LIMIT_BAR}. */
@@ -284,7 +302,7 @@ public final class PlantSimulator implements AutoCloseable {
         for (String plantId : model.plantIds()) {
             initial.put(plantId, model.values(plantId));
         }
-        SimNamespace newNamespace = new SimNamespace(newServer, initial);
+        SimNamespace newNamespace = new SimNamespace(newServer, initial, this::setpointWritten);
         if (newNamespace.getNamespaceIndex().intValue() != 2) {
             throw new IllegalStateException("plant simulator: namespace index " + newNamespace.getNamespaceIndex()
                     + ", the tag maps say 2");

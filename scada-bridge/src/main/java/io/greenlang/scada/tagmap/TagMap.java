@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
@@ -25,19 +26,29 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.greenlang.common.error.ErrorCode;
 
 /**
- * A plant's tag map: its OPC UA endpoint, the security the connection must use, the subscription settings and
- * the tags to subscribe to. Loaded from YAML and validated as a whole: a map with problems is refused with a
- * {@link TagMapException} listing all of them, never half-used.
+ * A plant's tag map: its OPC UA endpoint, the security the connection must use, the subscription settings, the
+ * tags to subscribe to and, for write-back of dispatch setpoints, which tags carry which dispatch asset's setpoint
+ * and within which limits they may be written. Loaded from YAML and validated as a whole: a map with problems is
+ * refused with a {@link TagMapException} listing all of them, never half-used.
  *
  * <pre>
  * plant_id: plant-1
  * endpoint: opc.tcp://scada.plant-1:4840/greenlang
  * security: {policy: Basic256Sha256, mode: SignAndEncrypt}
  * subscription: {publishing_interval_ms: 100, queue_size: 10}
+ * write_back: {enabled: false}
  * tags:
  *   - {node_id: "ns=2;s=plant-1/B1.STEAM.FLOW_TPH", asset_id: plant-1/B1, tag: B1.STEAM.FLOW_TPH,
  *      unit: t/h, sampling_interval_ms: 100, deadband: 0.1}
+ *   - {node_id: "ns=2;s=plant-1/B1.SETPOINT.LOAD_MW", asset_id: plant-1/B1, tag: B1.SETPOINT.LOAD_MW,
+ *      unit: MW, sampling_interval_ms: 100, dispatch_asset_id: B1, writable: true,
+ *      min: 0, max: 25, max_rate_per_minute: 5}
  * </pre>
+ *
+ * <p>Write-back rules checked here: {@code write_back.enabled} defaults to false; a tag with
+ * {@code writable: true} must name the {@code dispatch_asset_id} whose setpoint it carries and give {@code min},
+ * {@code max} (at least {@code min}) and {@code max_rate_per_minute} (&gt; 0); the three limits go together; a
+ * dispatch asset is carried by at most one tag; enabling write-back without a writable tag is an error.
  *
  * @param plantId              plant id, the key of its events
  * @param endpoint             OPC UA endpoint URL ({@code opc.tcp://host:port[/path]})
@@ -46,9 +57,10 @@ import io.greenlang.common.error.ErrorCode;
  * @param publishingIntervalMs publishing interval of the subscription, ms
  * @param queueSize            server-side queue size of each monitored item
  * @param tags                 the tags, at least one; tag names and node ids unique
+ * @param writeBackEnabled     whether dispatch setpoints may be written to the plant's writable tags (default off)
  */
 public record TagMap(String plantId, String endpoint, SecurityPolicy securityPolicy, SecurityMode securityMode,
-                     double publishingIntervalMs, int queueSize, List<TagSpec> tags) {
+                     double publishingIntervalMs, int queueSize, List<TagSpec> tags, boolean writeBackEnabled) {
 
     /** OPC UA security policies a tag map may name. */
     public enum SecurityPolicy {
@@ -100,13 +112,26 @@ public record TagMap(String plantId, String endpoint, SecurityPolicy securityPol
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS))
             .enable(SerializationFeature.INDENT_OUTPUT);
-    private static final Set<String> TOP_KEYS = Set.of("plant_id", "endpoint", "security", "subscription", "tags");
+    private static final Set<String> TOP_KEYS = Set.of("plant_id", "endpoint", "security", "subscription",
+            "write_back", "tags");
     private static final Set<String> TAG_KEYS = Set.of("node_id", "asset_id", "tag", "unit", "sampling_interval_ms",
-            "deadband");
+            "deadband", "dispatch_asset_id", "writable", "min", "max", "max_rate_per_minute");
+    private static final List<String> LIMIT_KEYS = List.of("min", "max", "max_rate_per_minute");
 
     /** Defensive copy of the tags. */
     public TagMap {
         tags = List.copyOf(tags);
+    }
+
+    /** A map with write-back disabled. */
+    public TagMap(String plantId, String endpoint, SecurityPolicy securityPolicy, SecurityMode securityMode,
+                  double publishingIntervalMs, int queueSize, List<TagSpec> tags) {
+        this(plantId, endpoint, securityPolicy, securityMode, publishingIntervalMs, queueSize, tags, false);
+    }
+
+    /** The tag carrying the setpoint of a dispatch asset ({@code Setpoint.asset_id}), writable or not. */
+    public Optional<TagSpec> setpointTag(String dispatchAssetId) {
+        return tags.stream().filter(t -> dispatchAssetId.equals(t.dispatchAssetId())).findFirst();
     }
 
     /**
@@ -159,6 +184,7 @@ public record TagMap(String plantId, String endpoint, SecurityPolicy securityPol
         subscription.put("publishing_interval_ms", publishingIntervalMs);
         subscription.put("queue_size", queueSize);
         root.put("subscription", subscription);
+        root.put("write_back", Map.of("enabled", writeBackEnabled));
         List<Map<String, Object>> tagList = new ArrayList<>();
         for (TagSpec t : tags) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -168,6 +194,17 @@ public record TagMap(String plantId, String endpoint, SecurityPolicy securityPol
             m.put("unit", t.unit());
             m.put("sampling_interval_ms", t.samplingIntervalMs());
             m.put("deadband", t.deadband());
+            if (t.dispatchAssetId() != null) {
+                m.put("dispatch_asset_id", t.dispatchAssetId());
+            }
+            if (t.writable()) {
+                m.put("writable", true);
+            }
+            if (t.limits() != null) {
+                m.put("min", t.limits().min());
+                m.put("max", t.limits().max());
+                m.put("max_rate_per_minute", t.limits().maxRatePerMinute());
+            }
             tagList.add(m);
         }
         root.put("tags", tagList);
@@ -189,17 +226,32 @@ public record TagMap(String plantId, String endpoint, SecurityPolicy securityPol
 
     /** The same map with another endpoint, policy and mode. */
     public TagMap withSecurity(String newEndpoint, SecurityPolicy policy, SecurityMode mode) {
-        return new TagMap(plantId, newEndpoint, policy, mode, publishingIntervalMs, queueSize, tags);
+        return new TagMap(plantId, newEndpoint, policy, mode, publishingIntervalMs, queueSize, tags, writeBackEnabled);
     }
 
     /** The same map with another publishing interval and queue size. */
     public TagMap withSubscription(double newPublishingIntervalMs, int newQueueSize) {
-        return new TagMap(plantId, endpoint, securityPolicy, securityMode, newPublishingIntervalMs, newQueueSize, tags);
+        return new TagMap(plantId, endpoint, securityPolicy, securityMode, newPublishingIntervalMs, newQueueSize, tags,
+                writeBackEnabled);
+    }
+
+    /** The same map with write-back switched on or off. */
+    public TagMap withWriteBack(boolean enabled) {
+        return new TagMap(plantId, endpoint, securityPolicy, securityMode, publishingIntervalMs, queueSize, tags,
+                enabled);
+    }
+
+    /** The same map with other tags (e.g. one made writable or read-only). */
+    public TagMap withTags(List<TagSpec> newTags) {
+        return new TagMap(plantId, endpoint, securityPolicy, securityMode, publishingIntervalMs, queueSize, newTags,
+                writeBackEnabled);
     }
 
     /** Collects every problem while walking the tree; returns a map only meaningful when none was found. */
     private static final class Validator {
         final List<TagMapProblem> problems = new ArrayList<>();
+        /** Whether any tag says {@code writable: true}, even one with problems. */
+        boolean anyWritable;
 
         TagMap tagMap(JsonNode root) {
             if (root == null || !root.isObject()) {
@@ -240,6 +292,16 @@ public record TagMap(String plantId, String endpoint, SecurityPolicy securityPol
                     queue = (int) number(subscription, "/subscription", "queue_size", queue, 1, 10_000);
                 }
             }
+            boolean writeBack = false;
+            JsonNode writeBackNode = root.get("write_back");
+            if (writeBackNode != null) {
+                if (!writeBackNode.isObject()) {
+                    problems.add(new TagMapProblem("/write_back", "must be a mapping with enabled"));
+                } else {
+                    unknownKeys(writeBackNode, "/write_back", Set.of("enabled"));
+                    writeBack = bool(writeBackNode, "/write_back", "enabled");
+                }
+            }
             List<TagSpec> tags = new ArrayList<>();
             JsonNode tagsNode = root.get("tags");
             if (tagsNode == null || !tagsNode.isArray() || tagsNode.isEmpty()) {
@@ -247,6 +309,7 @@ public record TagMap(String plantId, String endpoint, SecurityPolicy securityPol
             } else {
                 Set<String> names = new HashSet<>();
                 Set<String> nodeIds = new HashSet<>();
+                Set<String> dispatchAssets = new HashSet<>();
                 for (int i = 0; i < tagsNode.size(); i++) {
                     TagSpec tag = tag(tagsNode.get(i), "/tags/" + i);
                     if (tag == null) {
@@ -259,10 +322,18 @@ public record TagMap(String plantId, String endpoint, SecurityPolicy securityPol
                         problems.add(new TagMapProblem("/tags/" + i + "/node_id", "duplicate node id '"
                                 + tag.nodeId() + "'"));
                     }
+                    if (tag.dispatchAssetId() != null && !dispatchAssets.add(tag.dispatchAssetId())) {
+                        problems.add(new TagMapProblem("/tags/" + i + "/dispatch_asset_id", "dispatch asset '"
+                                + tag.dispatchAssetId() + "' is already carried by another tag"));
+                    }
                     tags.add(tag);
                 }
             }
-            return problems.isEmpty() ? new TagMap(plantId, endpoint, policy, mode, publishing, queue, tags) : null;
+            if (writeBack && !tags.isEmpty() && !anyWritable) {
+                problems.add(new TagMapProblem("/write_back/enabled", "write-back is enabled but no tag is writable"));
+            }
+            return problems.isEmpty()
+                    ? new TagMap(plantId, endpoint, policy, mode, publishing, queue, tags, writeBack) : null;
         }
 
         private TagSpec tag(JsonNode node, String path) {
@@ -282,7 +353,72 @@ public record TagMap(String plantId, String endpoint, SecurityPolicy securityPol
             String unit = text(node, path, "unit", true);
             double sampling = number(node, path, "sampling_interval_ms", Double.NaN, 0, 3_600_000);
             double deadband = number(node, path, "deadband", 0, 0, Double.MAX_VALUE);
-            return new TagSpec(nodeId, assetId, tag, unit, sampling, deadband);
+            String dispatchAssetId = text(node, path, "dispatch_asset_id", false);
+            boolean writable = bool(node, path, "writable");
+            anyWritable |= writable;
+            TagSpec.WriteLimits limits = limits(node, path, writable);
+            if (writable && dispatchAssetId == null && node.get("dispatch_asset_id") == null) {
+                problems.add(new TagMapProblem(path + "/dispatch_asset_id", "required when writable: the "
+                        + "DispatchPlan Setpoint.asset_id whose load_mw this tag carries"));
+            }
+            boolean complete = !writable || (dispatchAssetId != null && limits != null);
+            return new TagSpec(nodeId, assetId, tag, unit, sampling, deadband, dispatchAssetId, writable && complete,
+                    limits);
+        }
+
+        /** The write limits: all three or none, required when writable; min at most max; rate above 0. */
+        private TagSpec.WriteLimits limits(JsonNode node, String path, boolean writable) {
+            boolean anyGiven = LIMIT_KEYS.stream().anyMatch(k -> node.get(k) != null && !node.get(k).isNull());
+            if (!writable && !anyGiven) {
+                return null;
+            }
+            int before = problems.size();
+            String why = writable ? "required when writable" : "required with the other write limits";
+            double min = finite(node, path, "min", why);
+            double max = finite(node, path, "max", why);
+            double rate = node.get("max_rate_per_minute") == null
+                    ? missing(path + "/max_rate_per_minute", why)
+                    : number(node, path, "max_rate_per_minute", Double.NaN, 0, Double.MAX_VALUE);
+            if (problems.size() > before) {
+                return null;
+            }
+            if (min > max) {
+                problems.add(new TagMapProblem(path + "/min", "must be <= max, got min " + fmt(min) + " > max "
+                        + fmt(max)));
+                return null;
+            }
+            return new TagSpec.WriteLimits(min, max, rate);
+        }
+
+        private double finite(JsonNode node, String path, String key, String whyRequired) {
+            JsonNode value = node.get(key);
+            if (value == null || value.isNull()) {
+                return missing(path + "/" + key, whyRequired);
+            }
+            if (!value.isNumber() || !Double.isFinite(value.asDouble())) {
+                problems.add(new TagMapProblem(path + "/" + key, "must be a number"));
+                return Double.NaN;
+            }
+            return value.asDouble();
+        }
+
+        private double missing(String path, String why) {
+            problems.add(new TagMapProblem(path, why));
+            return Double.NaN;
+        }
+
+        /** An optional boolean, false when absent. */
+        private boolean bool(JsonNode node, String path, String key) {
+            JsonNode value = node.get(key);
+            if (value == null || value.isNull()) {
+                return false;
+            }
+            if (!value.isBoolean()) {
+                problems.add(new TagMapProblem(path + "/" + key, "must be true or false, got '" + value.asText()
+                        + "'"));
+                return false;
+            }
+            return value.booleanValue();
         }
 
         private void unknownKeys(JsonNode node, String path, Set<String> allowed) {

@@ -107,4 +107,65 @@ class PlantModelTest {
         assertThat(model.values("plant-1").get("B2.DRUM.PRESSURE_BAR")).isGreaterThan(PlantModel.PRESSURE_LIMIT_BAR);
         assertThat(model.values("plant-1").get("B1.DRUM.PRESSURE_BAR")).isLessThan(PlantModel.PRESSURE_LIMIT_BAR);
     }
+
+    @Test
+    void shouldShowTheMasterControllersShareAsSetpointWhileNoSetpointIsWritten() {
+        PlantModel model = new PlantModel(1, 3, 5);
+        for (int i = 0; i < 20; i++) {
+            model.tick(1.0);
+        }
+
+        Map<String, Double> v = model.values("plant-1");
+        double share = model.heatDemandMw("plant-1") / (model.capacityMw("plant-1", "B1")
+                + model.capacityMw("plant-1", "B2") + model.capacityMw("plant-1", "B3"));
+        for (String b : model.boilerIds("plant-1")) {
+            assertThat(v.get(b + "." + PlantModel.LOAD_SETPOINT_TAG))
+                    .isCloseTo(model.capacityMw("plant-1", b) * share, within(1e-9));
+        }
+    }
+
+    @Test
+    void shouldRampTheBoilerToAWrittenSetpointNoFasterThanItsRampAndLetTheOthersCarryTheRest() {
+        PlantModel model = new PlantModel(1, 3, 5);
+        model.tick(1.0);
+        double capacity = model.capacityMw("plant-1", "B1");
+        double before = model.values("plant-1").get("B1.HEAT.OUTPUT_MW");
+        double target = before > capacity / 2 ? capacity * 0.1 : capacity * 0.9;
+        double maxStepPerSecond = capacity * PlantModel.RAMP_FRACTION_PER_MINUTE / 60;
+
+        model.setLoadSetpoint("plant-1", "B1", target);
+        double previous = before;
+        for (int i = 0; i < 600; i++) {
+            model.tick(1.0);
+            double now = model.values("plant-1").get("B1.HEAT.OUTPUT_MW");
+            assertThat(Math.abs(now - previous)).as("tick %d", i).isLessThanOrEqualTo(maxStepPerSecond + 1e-9);
+            previous = now;
+        }
+
+        Map<String, Double> v = model.values("plant-1");
+        assertThat(v.get("B1." + PlantModel.LOAD_SETPOINT_TAG)).isEqualTo(target);
+        assertThat(v.get("B1.HEAT.OUTPUT_MW")).isCloseTo(target, within(target * 0.01));
+        // B2 and B3 follow the demand that B1 no longer covers
+        assertThat(model.heatSupplyMw("plant-1")).isCloseTo(model.heatDemandMw("plant-1"),
+                within(model.heatDemandMw("plant-1") * 0.02));
+    }
+
+    @Test
+    void shouldFollowTheDemandAgainWhenTheSetpointIsReleased() {
+        PlantModel model = new PlantModel(1, 2, 3);
+        model.setLoadSetpoint("plant-1", "B1", 0);
+        for (int i = 0; i < 300; i++) {
+            model.tick(1.0);
+        }
+        assertThat(model.values("plant-1").get("B1.HEAT.OUTPUT_MW")).isLessThan(0.1);
+
+        model.releaseLoadSetpoint("plant-1", "B1");
+        for (int i = 0; i < 60; i++) {
+            model.tick(1.0);
+        }
+
+        assertThat(model.values("plant-1").get("B1.HEAT.OUTPUT_MW")).isGreaterThan(1.0);
+        assertThat(model.heatSupplyMw("plant-1")).isCloseTo(model.heatDemandMw("plant-1"),
+                within(model.heatDemandMw("plant-1") * 0.02));
+    }
 }

@@ -23,7 +23,8 @@ import io.greenlang.topics.TopicCatalog;
 /**
  * The heat dispatch planner as a Kafka Streams application ({@value #APPLICATION_ID}): {@link DispatchTopology}
  * with a {@link SolverPool} of one thread (a queue of 16 solves) that it owns and closes, at-least-once (a plan is
- * advisory and a replayed state just re-plans), undecodable states to gl.dlq.
+ * advisory and a replayed state just re-plans; a closed-loop plant's setpoint writer refuses plans that are too old
+ * and rate-limits every change), undecodable states to gl.dlq.
  */
 public final class DispatchApp implements AutoCloseable {
 

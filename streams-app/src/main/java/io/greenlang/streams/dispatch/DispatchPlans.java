@@ -28,10 +28,11 @@ public final class DispatchPlans {
      * @param tenantId tenant of the plant
      * @param traceId  trace of the state that caused the solve, or null
      * @param instance producer instance
-     * @return the event (advisory)
+     * @param advisory whether the plan is for operators only (false: scada-bridge may write it to the plant)
+     * @return the event
      */
     public static DispatchPlan toEvent(DispatchRequest request, DispatchResult result, long sequence, Instant now,
-                                       String tenantId, String traceId, String instance) {
+                                       String tenantId, String traceId, String instance, boolean advisory) {
         String planId = UUID.nameUUIDFromBytes((request.plantId() + "/dispatch/" + sequence + "/" + now.toEpochMilli())
                 .getBytes(StandardCharsets.UTF_8)).toString();
         List<Setpoint> setpoints = new ArrayList<>(result.allocations().size());
@@ -56,7 +57,7 @@ public final class DispatchPlans {
                 .setOptimalityGap(result.gap())
                 .setSolveMs(result.solveMs())
                 .setStatus(DispatchStatus.valueOf(result.status().name()))
-                .setAdvisory(true)
+                .setAdvisory(advisory)
                 .setShortfallMw(result.shortfallMw())
                 .setCriticalShortfallMw(result.criticalShortfallMw())
                 .build();

@@ -138,7 +138,7 @@ final class DispatchProcessor implements Processor<String, PlantState, String, D
                         plantId, request.demandMw(), result.shortfallMw(), result.criticalShortfallMw());
             }
             return new Finished(plantId, DispatchPlans.toEvent(request, result, sequence, Instant.now(), tenant,
-                    trace, settings.instance()));
+                    trace, settings.instance(), settings.advisory(plantId)));
         } catch (RuntimeException e) {
             LOG.error("[plant {}] dispatch solve failed; no plan published", plantId, e);
             return new Finished(plantId, null);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -100,6 +101,20 @@ class DispatchTopologyTest {
     }
 
     @Test
+    void shouldPublishNonAdvisoryPlansOnlyForClosedLoopPlants() {
+        start(new ChocoDispatchSolver(), Map.of("plant-1", FLEET, "plant-2", rename(FLEET, "plant-2")),
+                SETTINGS.withClosedLoopPlants(Set.of("plant-2")));
+
+        states.pipeInput("plant-1", state("plant-1", 25, Map.of()));
+        states.pipeInput("plant-2", state("plant-2", 25, Map.of()));
+        List<DispatchPlan> both = awaitPlans(2);
+
+        assertThat(both).extracting(p -> p.getPlantId() + " advisory=" + p.getAdvisory())
+                .containsExactlyInAnyOrder("plant-1 advisory=true", "plant-2 advisory=false");
+        assertThat(SETTINGS.advisory("plant-2")).as("advisory unless named").isTrue();
+    }
+
+    @Test
     void shouldPublishAgainWhenPeriodElapses() {
         start(new ChocoDispatchSolver(), Map.of("plant-1", FLEET));
         states.pipeInput("plant-1", state("plant-1", 25, Map.of()));
@@ -157,6 +172,10 @@ class DispatchTopologyTest {
     }
 
     private void start(DispatchSolver solver, Map<String, BoilerFleet> fleets) {
+        start(solver, fleets, SETTINGS);
+    }
+
+    private void start(DispatchSolver solver, Map<String, BoilerFleet> fleets, DispatchSettings settings) {
         Executor counting = command -> {
             submitted.incrementAndGet();
             pool.execute(command);
@@ -166,7 +185,7 @@ class DispatchTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:1");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(DispatchTopology.build(catalog, id -> Optional.ofNullable(fleets.get(id)),
-                solver, counting, SETTINGS), props, START);
+                solver, counting, settings), props, START);
         states = driver.createInputTopic(catalog.plantState().name(), catalog.plantState().keySerde().serializer(),
                 catalog.plantState().valueSerde().serializer());
         out = driver.createOutputTopic(catalog.dispatchPlans().name(),
