@@ -76,6 +76,7 @@ public final class GlConfig extends AbstractConfig {
     private static final String GROUP_OBSERVABILITY = "Observability";
     private static final String GROUP_KAFKA = "Kafka";
     private static final String GROUP_GATEWAY = "API gateway";
+    private static final String GROUP_SCADA = "SCADA bridge";
 
     // ---- Service identity
     /** Name of this service, used as the {@code service} metric tag and as a Kafka client id prefix. */
@@ -212,6 +213,12 @@ public final class GlConfig extends AbstractConfig {
     public static final String LAG_SAMPLE_SECONDS = "GL_LAG_SAMPLE_SECONDS";
     /** Samples in the consumer-lag monitor's sliding window per partition. */
     public static final String LAG_WINDOW_SAMPLES = "GL_LAG_WINDOW_SAMPLES";
+
+    // ---- SCADA bridge
+    /** Directory of the SCADA bridge's store-and-forward spool (one subdirectory per plant). */
+    public static final String SCADA_SPOOL_DIR = "GL_SCADA_SPOOL_DIR";
+    /** Most bytes one plant's spool may take on disk. */
+    public static final String SCADA_SPOOL_MAX_BYTES = "GL_SCADA_SPOOL_MAX_BYTES";
 
     private static final ConfigDef CONFIG = buildConfigDef();
 
@@ -468,6 +475,22 @@ public final class GlConfig extends AbstractConfig {
                 "Samples per partition in the lag monitor's sliding window, over which Burrow's rules (OK, WARN, "
                         + "ERR, STOP, STALL, REWIND) are evaluated. Not in the runbook.",
                 GROUP_GATEWAY, ++order, Width.SHORT, "Lag window (samples)");
+
+        // SCADA bridge
+        order = 0;
+        def.define(SCADA_SPOOL_DIR, Type.STRING, "/var/lib/greenlang/scada-spool", new NonEmptyString(),
+                Importance.MEDIUM,
+                "Directory where scada-bridge keeps telemetry while Kafka is unreachable, one subdirectory per "
+                        + "plant (<dir>/<plant_id>), sent in order and flagged historical once Kafka is back. Must "
+                        + "survive a restart of the bridge (a volume, not the container's file system): batches "
+                        + "still there are sent when it starts. Not in the runbook.",
+                GROUP_SCADA, ++order, Width.LONG, "SCADA spool directory");
+        def.define(SCADA_SPOOL_MAX_BYTES, Type.LONG, 256L * 1024 * 1024, Range.atLeast(64 * 1024), Importance.MEDIUM,
+                "Most bytes one plant's spool may take on disk. When it is full, further batches are lost: "
+                        + "counted in gl_scada_spool_losses_total, logged, and reported on gl.scada.telemetry "
+                        + "(lost_batches, lost_samples) once Kafka is back. Size it as outage to bridge x batches "
+                        + "per second x bytes per batch (docs/scada-bridge.md). Not in the runbook.",
+                GROUP_SCADA, ++order, Width.SHORT, "SCADA spool size (bytes)");
         return def;
     }
 
@@ -1088,6 +1111,16 @@ public final class GlConfig extends AbstractConfig {
     /** {@link #LAG_WINDOW_SAMPLES}. */
     public int lagWindowSamples() {
         return getInt(LAG_WINDOW_SAMPLES);
+    }
+
+    /** {@link #SCADA_SPOOL_DIR}; a plant's spool is its subdirectory named after the plant id. */
+    public Path scadaSpoolDir() {
+        return Path.of(getString(SCADA_SPOOL_DIR));
+    }
+
+    /** {@link #SCADA_SPOOL_MAX_BYTES}. */
+    public long scadaSpoolMaxBytes() {
+        return getLong(SCADA_SPOOL_MAX_BYTES);
     }
 
     private static Optional<String> nonBlankString(String value) {
