@@ -63,6 +63,10 @@ final class TelemetryForwarder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryForwarder.class);
     private static final int DRAIN_RECORDS = 500;
     private static final long DRAIN_BYTES = 1024 * 1024;
+    /** Spool bytes batches leave free, so that the report of a loss always fits (a report is ~150 bytes). */
+    private static final long LOSS_REPORT_ROOM = 1024;
+    /** Bytes a segment roll-over may add to an append. */
+    private static final long SEGMENT_ROLL = 8;
 
     private enum Mode { LIVE, SPOOLING }
 
@@ -300,10 +304,17 @@ final class TelemetryForwarder implements AutoCloseable {
     // ------------------------------------------------------------------ spool
 
     private void spoolOrLose(TelemetryBatch batch) {
-        if (unreportedBatches > 0 && append(lossReport()) == null) {
-            reported();
+        byte[] value = serialize(historical(batch));
+        if (unreportedBatches > 0) {
+            // report the loss where it happened, but only once the batch after it fits too: a report per refused
+            // batch would eat the room kept for the last one
+            byte[] report = serialize(lossReport());
+            long needed = 2 * (Spool.RECORD_OVERHEAD + SEGMENT_ROLL) + report.length + value.length + LOSS_REPORT_ROOM;
+            if (spool.free() >= needed && append(report, 0) == null) {
+                reported();
+            }
         }
-        String problem = unreportedBatches > 0 ? "full" : append(historical(batch));
+        String problem = unreportedBatches > 0 ? "full" : append(value, LOSS_REPORT_ROOM);
         if (problem == null) {
             losing = false;
         } else {
@@ -312,10 +323,14 @@ final class TelemetryForwarder implements AutoCloseable {
         updateGauges();
     }
 
+    private String append(TelemetryBatch batch, long keepFree) {
+        return append(serialize(batch), keepFree);
+    }
+
     /** Appends to the spool; null when done, else the loss reason ({@code full} or {@code io}). */
-    private String append(TelemetryBatch batch) {
+    private String append(byte[] value, long keepFree) {
         try {
-            return spool.append(serialize(batch)) ? null : "full";
+            return spool.append(value, keepFree) ? null : "full";
         } catch (IOException e) {
             LOG.error("[{}] scada-bridge: cannot write to the spool {}", plantId, spool.directory(), e);
             return "io";
@@ -376,7 +391,7 @@ final class TelemetryForwarder implements AutoCloseable {
         }
         try {
             if (spool.isEmpty()) {
-                if (unreportedBatches > 0 && append(lossReport()) == null) {
+                if (unreportedBatches > 0 && append(lossReport(), 0) == null) {
                     reported();
                 }
                 if (spool.isEmpty()) {
@@ -523,7 +538,7 @@ final class TelemetryForwarder implements AutoCloseable {
         inFlight.clear();
         keep.forEach(this::spoolOrLose);
         if (unreportedBatches > 0) {
-            if (append(lossReport()) == null) {
+            if (append(lossReport(), 0) == null) {
                 reported();
             } else {
                 LOG.error("[{}] scada-bridge: {} lost batches ({} samples) could not be recorded for a report",

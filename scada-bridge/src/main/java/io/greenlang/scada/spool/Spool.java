@@ -165,6 +165,11 @@ public final class Spool implements AutoCloseable {
         return recordBytes.get();
     }
 
+    /** Bytes the segment files may still grow by (a record takes {@link #RECORD_OVERHEAD} more than its payload). */
+    public long free() {
+        return maxBytes - diskBytes;
+    }
+
     /** Whether no record waits. */
     public boolean isEmpty() {
         return records.get() == 0;
@@ -176,18 +181,31 @@ public final class Spool implements AutoCloseable {
     }
 
     /**
-     * Appends a record after the others and forces it to the device.
+     * Appends a record after the others.
      *
      * @param payload the record
      * @return false, appending nothing, when the segment files would exceed the bound
      * @throws IOException if writing fails (the record is then not in the spool)
      */
     public boolean append(byte[] payload) throws IOException {
+        return append(payload, 0);
+    }
+
+    /**
+     * Appends a record after the others unless that would leave less than {@code keepFree} bytes below the bound
+     * (room kept for a record that must still fit later, such as a report of what did not).
+     *
+     * @param payload  the record
+     * @param keepFree bytes that must stay free after this record
+     * @return false, appending nothing, when the record does not fit
+     * @throws IOException if writing fails (the record is then not in the spool)
+     */
+    public boolean append(byte[] payload, long keepFree) throws IOException {
         ensureOpen();
         long size = RECORD_OVERHEAD + (long) payload.length;
         Segment last = segments.getLast();
         boolean roll = last.size > MAGIC_BYTES && last.size + size > segmentBytes;
-        if (diskBytes + size + (roll ? MAGIC_BYTES : 0) > maxBytes) {
+        if (diskBytes + size + (roll ? MAGIC_BYTES : 0) + keepFree > maxBytes) {
             return false;
         }
         if (roll) {
