@@ -488,8 +488,8 @@ public final class GlConfig extends AbstractConfig {
         def.define(SCADA_SPOOL_MAX_BYTES, Type.LONG, 256L * 1024 * 1024, Range.atLeast(64 * 1024), Importance.MEDIUM,
                 "Most bytes one plant's spool may take on disk. When it is full, further batches are lost: "
                         + "counted in gl_scada_spool_losses_total, logged, and reported on gl.scada.telemetry "
-                        + "(lost_batches, lost_samples) once Kafka is back. Size it as outage to bridge x batches "
-                        + "per second x bytes per batch (docs/scada-bridge.md). Not in the runbook.",
+                        + "(lost_batches, lost_samples) once Kafka is back. Size: the longest Kafka outage to ride "
+                        + "through x batches per second x bytes per batch (docs/scada-bridge.md). Not in the runbook.",
                 GROUP_SCADA, ++order, Width.SHORT, "SCADA spool size (bytes)");
         return def;
     }

@@ -152,7 +152,7 @@ public final class GlMetrics {
     public static final MetricDefinition SCADA_BATCH_SIZE = new MetricDefinition("gl_scada_batch_samples",
             DISTRIBUTION, "samples", List.of("plant_id"),
             "Samples per OPC UA publishing cycle, i.e. per TelemetryBatch (gap markers and loss reports not "
-                    + "counted). Not in the runbook.", List.of());
+                    + "counted); Micrometer's percentile buckets from 1 to 65,536. Not in the runbook.", List.of());
     /** OPC UA reconnects of the SCADA bridge. */
     public static final MetricDefinition SCADA_RECONNECTS = new MetricDefinition("gl_scada_reconnects_total",
             COUNTER, "reconnects", List.of("plant_id"),

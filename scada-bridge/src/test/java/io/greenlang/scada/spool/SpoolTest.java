@@ -173,6 +173,7 @@ class SpoolTest {
     @Test
     void shouldRefuseASecondSpoolOnTheSameDirectory() throws IOException {
         try (Spool spool = Spool.open(dir, MAX)) {
+            assertThat(spool.directory()).isEqualTo(dir);
             assertThatThrownBy(() -> Spool.open(dir, MAX)).isInstanceOf(IOException.class)
                     .hasMessageContaining("in use");
         }
