@@ -79,6 +79,7 @@ public final class GlConfig extends AbstractConfig {
     private static final String GROUP_GATEWAY = "API gateway";
     private static final String GROUP_PROCESS_HEAT = "Process heat";
     private static final String GROUP_SCADA_WRITE_BACK = "SCADA write-back";
+    private static final String GROUP_SCADA = "SCADA bridge";
 
     // ---- Service identity
     /** Name of this service, used as the {@code service} metric tag and as a Kafka client id prefix. */
@@ -238,6 +239,11 @@ public final class GlConfig extends AbstractConfig {
     // ---- SCADA write-back
     /** Plants whose dispatch plans are published as non-advisory, for scada-bridge to write back. */
     public static final String DISPATCH_CLOSED_LOOP_PLANTS = "GL_DISPATCH_CLOSED_LOOP_PLANTS";
+    // ---- SCADA bridge
+    /** Directory of the SCADA bridge's store-and-forward spool (one subdirectory per plant). */
+    public static final String SCADA_SPOOL_DIR = "GL_SCADA_SPOOL_DIR";
+    /** Most bytes one plant's spool may take on disk. */
+    public static final String SCADA_SPOOL_MAX_BYTES = "GL_SCADA_SPOOL_MAX_BYTES";
 
     private static final ConfigDef CONFIG = buildConfigDef();
 
@@ -546,6 +552,22 @@ public final class GlConfig extends AbstractConfig {
                         + "where the plant's tag map also sets write_back.enabled (see docs/scada-write-back.md). "
                         + "Empty (the default): every plan is advisory. Not in the runbook.",
                 GROUP_SCADA_WRITE_BACK, ++order, Width.LONG, "Closed-loop dispatch plants");
+
+        // SCADA bridge
+        order = 0;
+        def.define(SCADA_SPOOL_DIR, Type.STRING, "/var/lib/greenlang/scada-spool", new NonEmptyString(),
+                Importance.MEDIUM,
+                "Directory where scada-bridge keeps telemetry while Kafka is unreachable, one subdirectory per "
+                        + "plant (<dir>/<plant_id>), sent in order and flagged historical once Kafka is back. Must "
+                        + "survive a restart of the bridge (a volume, not the container's file system): batches "
+                        + "still there are sent when it starts. Not in the runbook.",
+                GROUP_SCADA, ++order, Width.LONG, "SCADA spool directory");
+        def.define(SCADA_SPOOL_MAX_BYTES, Type.LONG, 256L * 1024 * 1024, Range.atLeast(64 * 1024), Importance.MEDIUM,
+                "Most bytes one plant's spool may take on disk. When it is full, further batches are lost: "
+                        + "counted in gl_scada_spool_losses_total, logged, and reported on gl.scada.telemetry "
+                        + "(lost_batches, lost_samples) once Kafka is back. Size: the longest Kafka outage to ride "
+                        + "through x batches per second x bytes per batch (docs/scada-bridge.md). Not in the runbook.",
+                GROUP_SCADA, ++order, Width.SHORT, "SCADA spool size (bytes)");
         return def;
     }
 
@@ -1215,6 +1237,14 @@ public final class GlConfig extends AbstractConfig {
     public Set<String> dispatchClosedLoopPlants() {
         return getList(DISPATCH_CLOSED_LOOP_PLANTS).stream().map(String::trim).filter(p -> !p.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
+    /** {@link #SCADA_SPOOL_DIR}; a plant's spool is its subdirectory named after the plant id. */
+    public Path scadaSpoolDir() {
+        return Path.of(getString(SCADA_SPOOL_DIR));
+    }
+
+    /** {@link #SCADA_SPOOL_MAX_BYTES}. */
+    public long scadaSpoolMaxBytes() {
+        return getLong(SCADA_SPOOL_MAX_BYTES);
     }
 
     private static Optional<String> nonBlankString(String value) {

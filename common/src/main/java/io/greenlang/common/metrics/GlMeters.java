@@ -11,6 +11,7 @@ import java.util.function.ToDoubleFunction;
 
 import io.greenlang.common.error.ErrorCode;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -28,6 +29,11 @@ import io.micrometer.core.instrument.Timer;
  * never invent a metric name.
  */
 public final class GlMeters {
+
+    /** Lowest bucket bound of a distribution's histogram. */
+    public static final double DISTRIBUTION_MIN = 1;
+    /** Highest bucket bound of a distribution's histogram (larger amounts fall into +Inf). */
+    public static final double DISTRIBUTION_MAX = 65_536;
 
     private final MeterRegistry registry;
     private final Map<List<Object>, AtomicLong> gaugeStates = new ConcurrentHashMap<>();
@@ -76,6 +82,26 @@ public final class GlMeters {
             builder.serviceLevelObjectives(definition.buckets().toArray(Duration[]::new));
         }
         return builder.register(registry);
+    }
+
+    /**
+     * The distribution summary of a {@link MetricType#DISTRIBUTION} definition for these label values, publishing
+     * a histogram with Micrometer's percentile buckets from {@value #DISTRIBUTION_MIN} to
+     * {@value #DISTRIBUTION_MAX} (about 40 buckets), so quantiles can be computed across instances.
+     *
+     * @param definition a distribution definition
+     * @param tagValues  one value per declared label key, in order
+     * @return the summary
+     */
+    public DistributionSummary distribution(MetricDefinition definition, String... tagValues) {
+        requireType(definition, MetricType.DISTRIBUTION);
+        return DistributionSummary.builder(definition.micrometerName())
+                .description(definition.description())
+                .tags(tags(definition, tagValues))
+                .publishPercentileHistogram()
+                .minimumExpectedValue(DISTRIBUTION_MIN)
+                .maximumExpectedValue(DISTRIBUTION_MAX)
+                .register(registry);
     }
 
     /**

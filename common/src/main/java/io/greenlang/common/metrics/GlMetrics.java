@@ -1,6 +1,7 @@
 package io.greenlang.common.metrics;
 
 import static io.greenlang.common.metrics.MetricType.COUNTER;
+import static io.greenlang.common.metrics.MetricType.DISTRIBUTION;
 import static io.greenlang.common.metrics.MetricType.GAUGE;
 import static io.greenlang.common.metrics.MetricType.TIMER;
 
@@ -142,11 +143,47 @@ public final class GlMetrics {
             "HTTP requests the API gateway answered, by method, route template (not the raw path) and status "
                     + "code. Not in the runbook.", List.of());
 
+    /** Readings the SCADA bridge received. */
+    public static final MetricDefinition SCADA_READINGS = new MetricDefinition("gl_scada_readings_total", COUNTER,
+            "readings", List.of("plant_id"),
+            "Tag samples the SCADA bridge received from the plant's OPC UA server, whether sent at once, spooled or "
+                    + "lost; rate() of it is the plant's readings per second. Not in the runbook.", List.of());
+    /** Samples per telemetry batch. */
+    public static final MetricDefinition SCADA_BATCH_SIZE = new MetricDefinition("gl_scada_batch_samples",
+            DISTRIBUTION, "samples", List.of("plant_id"),
+            "Samples per OPC UA publishing cycle, i.e. per TelemetryBatch (gap markers and loss reports not "
+                    + "counted); Micrometer's percentile buckets from 1 to 65,536. Not in the runbook.", List.of());
+    /** OPC UA reconnects of the SCADA bridge. */
+    public static final MetricDefinition SCADA_RECONNECTS = new MetricDefinition("gl_scada_reconnects_total",
+            COUNTER, "reconnects", List.of("plant_id"),
+            "Times the SCADA bridge's OPC UA session was lost and re-established (each also gives a gap marker "
+                    + "and RECONNECTING, then CONNECTED, on gl.scada.status). Not in the runbook.", List.of());
+    /** Telemetry batches waiting in the SCADA bridge's spool. */
+    public static final MetricDefinition SCADA_SPOOLED_BATCHES = new MetricDefinition("gl_scada_spooled_batches",
+            GAUGE, "batches", List.of("plant_id"),
+            "Telemetry batches waiting in the SCADA bridge's disk spool (GL_SCADA_SPOOL_DIR) for Kafka; 0 while "
+                    + "Kafka takes telemetry as it comes. Not in the runbook.", List.of());
+    /** Bytes waiting in the SCADA bridge's spool. */
+    public static final MetricDefinition SCADA_SPOOLED_BYTES = new MetricDefinition("gl_scada_spooled_bytes",
+            GAUGE, "bytes", List.of("plant_id"),
+            "Bytes of the batches waiting in the SCADA bridge's disk spool; new batches are lost once the spool's "
+                    + "files reach GL_SCADA_SPOOL_MAX_BYTES. Not in the runbook.", List.of());
+    /** Telemetry batches the SCADA bridge could not keep. */
+    public static final MetricDefinition SCADA_SPOOL_LOSSES = new MetricDefinition("gl_scada_spool_losses_total",
+            COUNTER, "batches", List.of("plant_id", "reason"),
+            "Telemetry batches the SCADA bridge could not deliver; reason is full (the spool was at "
+                    + "GL_SCADA_SPOOL_MAX_BYTES), corrupt (cut off a spool found damaged at start-up, e.g. a record "
+                    + "half-written by a crash), io (the spool could not be written) or rejected (Kafka refused the "
+                    + "record for good, e.g. too large). Every loss is also reported on gl.scada.telemetry "
+                    + "(lost_batches, lost_samples) and logged. Not in the runbook.", List.of());
+
     /** Every catalogued metric, in documentation order. */
     public static final List<MetricDefinition> ALL = List.of(RUN_COMPLETED, STEP_COMPLETED, STEP_DURATION,
             QUEUE_DEPTH, ACTIVE_RUNS, ACTIVE_STEPS, POLICY_EVALUATION, POLICY_VIOLATIONS, AUDIT_CHAIN_VALID,
             AUDIT_CHAINS, AUDIT_EVENTS_WRITTEN, AUDIT_BATCH, K8S_JOB_FAILURES, S3_REQUESTS, S3_ERRORS, ERRORS,
-            CONSUMER_LAG_RECORDS, CONSUMER_LAG_SECONDS, CONSUMER_GROUP_STATUS, OUTBOX_PUBLISH_LAG, API_REQUESTS);
+            CONSUMER_LAG_RECORDS, CONSUMER_LAG_SECONDS, CONSUMER_GROUP_STATUS, OUTBOX_PUBLISH_LAG, API_REQUESTS,
+            SCADA_READINGS, SCADA_BATCH_SIZE, SCADA_RECONNECTS, SCADA_SPOOLED_BATCHES, SCADA_SPOOLED_BYTES,
+            SCADA_SPOOL_LOSSES);
 
     /** The tag every meter of a service carries. */
     public static final String SERVICE_TAG = "service";
@@ -203,12 +240,13 @@ public final class GlMetrics {
         md.append("# Metrics\n\n")
                 .append("<!-- Generated from io.greenlang.common.metrics.GlMetrics; do not edit. -->\n\n")
                 .append("Every service exposes these on `/metrics` (Prometheus text format, port `GL_METRICS_PORT`), ")
-                .append("each with the label `service`. Timers also expose `_bucket`, `_count` and `_sum` series.\n\n")
+                .append("each with the label `service`. Histograms also expose `_bucket`, `_count` and `_sum` series.\n\n")
                 .append("| Name | Type | Unit | Labels | Description |\n")
                 .append("|---|---|---|---|---|\n");
         for (MetricDefinition def : definitions) {
             md.append("| `").append(def.name()).append("` | ")
-                    .append(def.type() == TIMER ? "histogram" : def.type().name().toLowerCase(Locale.ROOT))
+                    .append(def.type() == TIMER || def.type() == DISTRIBUTION ? "histogram"
+                            : def.type().name().toLowerCase(Locale.ROOT))
                     .append(" | ").append(def.unit()).append(" | ")
                     .append(def.tagKeys().stream().map(k -> "`" + k + "`").collect(Collectors.joining(", ")))
                     .append(" | ").append(cell(def.description()));

@@ -40,9 +40,9 @@ public record MetricDefinition(String name, MetricType type, String unit, List<S
             throw new IllegalArgumentException("Metric name must be snake case starting with gl_: " + name);
         }
         if (!name.endsWith(type.prometheusSuffix())
-                || (type == MetricType.GAUGE && name.endsWith("_total"))) {
+                || (type.prometheusSuffix().isEmpty() && name.endsWith("_total"))) {
             throw new IllegalArgumentException("A " + type + " must be named ..." + type.prometheusSuffix()
-                    + " (and a gauge never _total): " + name);
+                    + " (and a gauge or distribution never _total): " + name);
         }
         for (String key : tagKeys) {
             if (!NAME.matcher(key).matches() || key.equals("service") || key.equals("le")) {

@@ -10,7 +10,12 @@ public enum MetricType {
     /** A value that goes up and down; exposed as declared. */
     GAUGE(""),
     /** Durations recorded into a histogram; exposed with the suffix {@code _seconds} ({@code _bucket}, ...). */
-    TIMER("_seconds");
+    TIMER("_seconds"),
+    /**
+     * Amounts other than durations recorded into a histogram (a distribution summary, e.g. samples per batch);
+     * exposed as declared ({@code _bucket}, {@code _count}, {@code _sum}, {@code _max}).
+     */
+    DISTRIBUTION("");
 
     private final String prometheusSuffix;
 

@@ -52,11 +52,18 @@ class GlMetricsTest {
         meters.gauge(GlMetrics.CONSUMER_GROUP_STATUS, "gl-audit-sink").set(1);
         meters.timer(GlMetrics.OUTBOX_PUBLISH_LAG).record(Duration.ofMillis(15));
         meters.counter(GlMetrics.API_REQUESTS, "GET", "/api/v1/runs", "200").increment();
+        meters.counter(GlMetrics.SCADA_READINGS, "plant-1").increment(12);
+        meters.distribution(GlMetrics.SCADA_BATCH_SIZE, "plant-1").record(12);
+        meters.counter(GlMetrics.SCADA_RECONNECTS, "plant-1").increment();
+        meters.gauge(GlMetrics.SCADA_SPOOLED_BATCHES, "plant-1").set(4);
+        meters.gauge(GlMetrics.SCADA_SPOOLED_BYTES, "plant-1").set(4096);
+        meters.counter(GlMetrics.SCADA_SPOOL_LOSSES, "plant-1", "full").increment();
 
         String scrape = registry.scrape();
 
         for (MetricDefinition def : GlMetrics.ALL) {
-            String series = def.type() == MetricType.TIMER ? def.name() + "_(bucket|count|sum)" : def.name();
+            String series = def.type() == MetricType.TIMER || def.type() == MetricType.DISTRIBUTION
+                    ? def.name() + "_(bucket|count|sum)" : def.name();
             assertThat(scrape).as(def.name()).containsPattern("(?m)^" + series + "[{ ]");
         }
         assertThat(scrape)
@@ -70,6 +77,8 @@ class GlMetricsTest {
                 .contains("gl_consumer_lag_seconds{group=\"gl-audit-sink\",partition=\"0\",service=\"test-service\","
                         + "topic=\"gl.run.events\"} 2.0")
                 .contains("gl_errors_total{error_class=\"RESOURCE\",error_code=\"GL-E-K8S-JOB-OOM\",service=\"test-service\"} 1.0")
+                .contains("gl_scada_batch_samples_count{plant_id=\"plant-1\",service=\"test-service\"} 1")
+                .contains("gl_scada_batch_samples_bucket{plant_id=\"plant-1\",service=\"test-service\",le=\"16.0\"} 1")
                 .doesNotContain("gl_run_completed_total_total")
                 .doesNotContain("gl_step_duration_seconds_seconds");
     }

@@ -4,6 +4,8 @@ import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -23,7 +25,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
@@ -48,6 +49,9 @@ import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.greenlang.common.config.GlConfig;
+import io.greenlang.common.metrics.GlMeters;
+import io.greenlang.common.metrics.GlMetrics;
 import io.greenlang.events.common.EventMeta;
 import io.greenlang.events.common.Producer;
 import io.greenlang.events.scada.ConnectionState;
@@ -55,9 +59,13 @@ import io.greenlang.events.scada.ScadaConnectionStatus;
 import io.greenlang.events.scada.TagSample;
 import io.greenlang.events.scada.TelemetryBatch;
 import io.greenlang.scada.pki.ApplicationIdentity;
+import io.greenlang.scada.spool.Spool;
 import io.greenlang.scada.tagmap.TagMap;
 import io.greenlang.scada.tagmap.TagSpec;
 import io.greenlang.topics.TopicCatalog;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * The bridge of one plant: a Milo OPC UA client connected with the tag map's security, one subscription over the
@@ -70,7 +78,19 @@ import io.greenlang.topics.TopicCatalog;
  * succeeds); a lost session is RECONNECTING while Milo re-establishes it; when the server no longer knows the
  * subscription (transfer failed, e.g. after a server restart) it is created anew; the first batch after an
  * outage is an empty gap marker ({@code gap = true}) so consumers know the interval without data is incomplete.
- * Not covered here: spooling to disk while Kafka is unreachable (records wait in the producer's buffer only).
+ *
+ * <p>Store and forward: while Kafka does not take telemetry, batches go to a bounded disk spool (one directory
+ * per plant, {@link Builder#spool(Path, long)}; {@code GL_SCADA_SPOOL_DIR}, {@code GL_SCADA_SPOOL_MAX_BYTES}) and
+ * are sent in order, flagged {@code historical = true}, once it does; once any send fails everything goes through
+ * the spool until it is drained, so the order per plant holds across live, spooled and failed batches (a batch
+ * whose outcome was unknown may arrive twice, with the same {@code meta.event_id}). Batches that do not fit into
+ * the full spool are counted, logged and reported on gl.scada.telemetry as a loss report ({@code gap = true},
+ * {@code lost_batches}, {@code lost_samples}) where they went missing. The spool survives a restart: what is left
+ * in it is sent before anything read after the start. Connection status is not spooled: while Kafka is away only
+ * the latest is kept and sent once it is back. See {@link TelemetryForwarder} and docs/scada-bridge.md.
+ *
+ * <p>Metrics ({@link Builder#meters(GlMeters)}): readings, batch size, reconnects, spooled batches and bytes,
+ * spool losses, all labelled with the plant id.
  */
 public final class ScadaBridge implements AutoCloseable {
 
@@ -82,14 +102,14 @@ public final class ScadaBridge implements AutoCloseable {
     private final Builder settings;
     private final ApplicationIdentity identity;
     private final FileBasedTrustListManager trustList;
-    private final KafkaProducer<String, byte[]> producer;
+    private final TelemetryForwarder forwarder;
     private final ScheduledExecutorService executor;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean gapPending = new AtomicBoolean();
-    private final AtomicLong batches = new AtomicLong();
-    private final AtomicLong samples = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
-    private final AtomicLong produceErrors = new AtomicLong();
+    private final Counter readingsMeter;
+    private final DistributionSummary batchSizeMeter;
+    private final Counter reconnectsMeter;
     private volatile ConnectionState state;
     private volatile OpcUaClient client;
     private volatile OpcUaSubscription subscription;
@@ -113,12 +133,41 @@ public final class ScadaBridge implements AutoCloseable {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, SERVICE + "-" + tagMap.plantId());
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "scada-bridge-" + tagMap.plantId());
+        // how long before an unreachable Kafka sends telemetry to the spool (the client defaults: 60 s and 2 min)
+        props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        props.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        GlMeters meters = builder.meters != null ? builder.meters : new GlMeters(new SimpleMeterRegistry());
+        String plant = tagMap.plantId();
+        this.readingsMeter = meters.counter(GlMetrics.SCADA_READINGS, plant);
+        this.batchSizeMeter = meters.distribution(GlMetrics.SCADA_BATCH_SIZE, plant);
+        this.reconnectsMeter = meters.counter(GlMetrics.SCADA_RECONNECTS, plant);
+        this.executor = daemonThread("scada-bridge-" + plant);
+        Spool spool;
+        try {
+            Path base = builder.spoolDir != null ? builder.spoolDir : Files.createTempDirectory("gl-scada-spool");
+            spool = Spool.open(base.resolve(directoryName(plant)), builder.spoolMaxBytes);
+        } catch (IOException e) {
+            executor.shutdownNow();
+            throw new UncheckedIOException("cannot open the spool of plant " + plant, e);
+        }
+        this.forwarder = new TelemetryForwarder(plant, catalog.scadaTelemetry(), catalog.scadaStatus(),
+                () -> new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()), this::meta, spool,
+                builder.spoolRetry, Duration.ofSeconds(10), daemonThread("scada-forwarder-" + plant), meters);
+    }
+
+    private static ScheduledExecutorService daemonThread(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** The plant id as one file name: percent-encoded, so distinct plants never share a spool. */
+    private static String directoryName(String plantId) {
+        String name = URLEncoder.encode(plantId, StandardCharsets.UTF_8);
+        return name.equals(".") || name.equals("..") ? name.replace(".", "%2E") : name;
     }
 
     /**
@@ -136,6 +185,7 @@ public final class ScadaBridge implements AutoCloseable {
     public ScadaBridge start() {
         LOG.info("[{}] scada-bridge: connecting to {} ({} / {}), {} tags", tagMap.plantId(), tagMap.endpoint(),
                 tagMap.securityPolicy().yamlName(), tagMap.securityMode().yamlName(), tagMap.tags().size());
+        forwarder.start();
         executor.execute(this::connect);
         return this;
     }
@@ -155,14 +205,34 @@ public final class ScadaBridge implements AutoCloseable {
         return state;
     }
 
-    /** Telemetry batches handed to the producer so far (gap markers included). */
+    /** Telemetry batches Kafka acknowledged so far, live or from the spool (gap markers and loss reports included). */
     public long batchesSent() {
-        return batches.get();
+        return forwarder.batchesDelivered();
     }
 
-    /** Samples handed to the producer so far. */
+    /** Samples in the telemetry batches Kafka acknowledged so far. */
     public long samplesSent() {
-        return samples.get();
+        return forwarder.samplesDelivered();
+    }
+
+    /** Telemetry batches waiting in the disk spool for Kafka. */
+    public long spooledBatches() {
+        return forwarder.spooledBatches();
+    }
+
+    /** Bytes of the batches waiting in the disk spool. */
+    public long spooledBytes() {
+        return forwarder.spooledBytes();
+    }
+
+    /** Telemetry batches lost since the start (spool full, corrupt, unwritable, or refused by Kafka); each reported. */
+    public long batchesLost() {
+        return forwarder.batchesLost();
+    }
+
+    /** Samples in the lost batches, where known (a corrupt spool record's are not). */
+    public long samplesLost() {
+        return forwarder.samplesLost();
     }
 
     /** Times the session was lost and re-established. */
@@ -170,9 +240,9 @@ public final class ScadaBridge implements AutoCloseable {
         return reconnects.get();
     }
 
-    /** Records the producer failed to write. */
+    /** Sends the producer reported as failed; the telemetry among them went to the spool. */
     public long produceErrors() {
-        return produceErrors.get();
+        return forwarder.produceErrors();
     }
 
     private void connect() {
@@ -281,6 +351,9 @@ public final class ScadaBridge implements AutoCloseable {
     }
 
     private void publishBatch(List<TagSample> batchSamples, boolean gap) {
+        if (closed.get()) {
+            return;
+        }
         TelemetryBatch batch = TelemetryBatch.newBuilder()
                 .setMeta(meta())
                 .setPlantId(tagMap.plantId())
@@ -288,11 +361,11 @@ public final class ScadaBridge implements AutoCloseable {
                 .setHistorical(false)
                 .setGap(gap)
                 .build();
-        String topic = catalog.scadaTelemetry().name();
-        byte[] value = catalog.scadaTelemetry().valueSerde().serializer().serialize(topic, batch);
-        send(topic, value);
-        batches.incrementAndGet();
-        samples.addAndGet(batchSamples.size());
+        if (!gap) {
+            readingsMeter.increment(batchSamples.size());
+            batchSizeMeter.record(batchSamples.size());
+        }
+        forwarder.submit(batch);
     }
 
     private synchronized void publishStatus(ConnectionState newState, String detail) {
@@ -308,21 +381,10 @@ public final class ScadaBridge implements AutoCloseable {
                 .setSince(Instant.now())
                 .setDetail(newState == ConnectionState.CONNECTED ? null : detail)
                 .build();
-        String topic = catalog.scadaStatus().name();
-        send(topic, catalog.scadaStatus().valueSerde().serializer().serialize(topic, status));
-        LOG.info("[{}] scada-bridge: {} {}", tagMap.plantId(), newState, detail == null ? "" : detail);
-    }
-
-    private void send(String topic, byte[] value) {
-        if (closed.get()) {
-            return;
+        if (!closed.get()) {
+            forwarder.status(status);
         }
-        producer.send(new ProducerRecord<>(topic, tagMap.plantId(), value), (metadata, error) -> {
-            if (error != null) {
-                produceErrors.incrementAndGet();
-                LOG.error("[{}] scada-bridge: writing to {} failed", tagMap.plantId(), topic, error);
-            }
-        });
+        LOG.info("[{}] scada-bridge: {} {}", tagMap.plantId(), newState, detail == null ? "" : detail);
     }
 
     private EventMeta meta() {
@@ -335,7 +397,10 @@ public final class ScadaBridge implements AutoCloseable {
                 .build();
     }
 
-    /** Disconnects from the server, flushes and closes the producer. */
+    /**
+     * Disconnects from the server, then waits (up to 10 s) for Kafka to acknowledge what was sent, spools what it
+     * did not take, and closes the producer and the spool.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -346,7 +411,7 @@ public final class ScadaBridge implements AutoCloseable {
         if (c != null) {
             disconnectQuietly(c);
         }
-        producer.close(Duration.ofSeconds(10));
+        forwarder.close();
         try {
             trustList.close();
         } catch (IOException e) {
@@ -396,6 +461,7 @@ public final class ScadaBridge implements AutoCloseable {
         public void onSessionActive(UaSession session) {
             if (!everActive.compareAndSet(false, true)) {
                 reconnects.incrementAndGet();
+                reconnectsMeter.increment();
             }
             publishStatus(ConnectionState.CONNECTED, null);
         }
@@ -421,6 +487,10 @@ public final class ScadaBridge implements AutoCloseable {
         private String instance = SERVICE + "-" + ProcessHandle.current().pid();
         private Duration minBackoff = Duration.ofMillis(500);
         private Duration maxBackoff = Duration.ofSeconds(30);
+        private Path spoolDir;
+        private long spoolMaxBytes = (Long) GlConfig.configDef().defaultValues().get(GlConfig.SCADA_SPOOL_MAX_BYTES);
+        private Duration spoolRetry = Duration.ofSeconds(2);
+        private GlMeters meters;
 
         private Builder(TagMap tagMap, Map<String, Object> kafkaProperties, TopicCatalog catalog) {
             this.tagMap = tagMap;
@@ -456,6 +526,34 @@ public final class ScadaBridge implements AutoCloseable {
         public Builder reconnectBackoff(Duration min, Duration max) {
             this.minBackoff = min;
             this.maxBackoff = max;
+            return this;
+        }
+
+        /**
+         * The disk spool: the plant's batches wait in {@code directory/<plant id>} while Kafka does not take them,
+         * in at most {@code maxBytes} (default: a new temporary directory, which does not survive a restart, and
+         * the default of {@code GL_SCADA_SPOOL_MAX_BYTES}).
+         */
+        public Builder spool(Path directory, long maxBytes) {
+            this.spoolDir = directory;
+            this.spoolMaxBytes = maxBytes;
+            return this;
+        }
+
+        /** The spool of {@link GlConfig#scadaSpoolDir()} and {@link GlConfig#scadaSpoolMaxBytes()}. */
+        public Builder spool(GlConfig config) {
+            return spool(config.scadaSpoolDir(), config.scadaSpoolMaxBytes());
+        }
+
+        /** How long to wait before trying Kafka again while batches wait in the spool (default 2 s). */
+        public Builder spoolRetry(Duration interval) {
+            this.spoolRetry = interval;
+            return this;
+        }
+
+        /** Where the bridge's metrics go (default: a registry nobody reads). */
+        public Builder meters(GlMeters registry) {
+            this.meters = registry;
             return this;
         }
 

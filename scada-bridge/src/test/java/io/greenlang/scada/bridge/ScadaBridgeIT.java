@@ -6,14 +6,9 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +26,8 @@ import io.greenlang.topics.TopicCatalog;
 /**
  * The bridge against the plant simulator over real OPC UA (Milo client and server in this JVM) and the testkit's
  * real broker: telemetry arrives with quality and timestamps with SecurityPolicy None and with Basic256Sha256
- * SignAndEncrypt; a dropped server connection gives an outage status, a gap marker and resumed telemetry.
+ * SignAndEncrypt; a dropped server connection gives an outage status, a gap marker and resumed telemetry. Kafka
+ * outages and the spool: {@link ScadaBridgeSpoolIT}.
  */
 @GreenLangIntegrationTest
 class ScadaBridgeIT {
@@ -50,7 +46,7 @@ class ScadaBridgeIT {
                     new AddressSpaceBrowser.BrowsedNode(PLANT, "ns=2;s=" + PLANT, "Object"),
                     new AddressSpaceBrowser.BrowsedNode(PLANT + "/B1.STEAM.FLOW_TPH",
                             map.tags().get(1).nodeId(), "Variable"));
-            try (Watcher watcher = new Watcher(infra, catalog);
+            try (TelemetryWatcher watcher = watch(infra, catalog);
                  ScadaBridge bridge = ScadaBridge.builder(map, kafka(infra), catalog).build().start()) {
                 assertTelemetryArrives(watcher, map, sim);
 
@@ -72,7 +68,7 @@ class ScadaBridgeIT {
         try (PlantSimulator sim = simulator(serverPki).allowNone(false).build().start()) {
             TagMap map = sim.tagMap(PLANT, TagMap.SecurityPolicy.BASIC256SHA256,
                     TagMap.SecurityMode.SIGN_AND_ENCRYPT, 50, 100);
-            try (Watcher watcher = new Watcher(infra, catalog);
+            try (TelemetryWatcher watcher = watch(infra, catalog);
                  ScadaBridge bridge = ScadaBridge.builder(map, kafka(infra), catalog).pkiDir(bridgePki).build()) {
                 sim.trust(bridge.certificate());
                 bridge.trust(sim.certificate());
@@ -88,7 +84,7 @@ class ScadaBridgeIT {
         TopicCatalog catalog = catalog(infra, "untrusted-");
         try (PlantSimulator sim = simulator(pki).build().start()) {
             TagMap map = sim.tagMap(PLANT, TagMap.SecurityPolicy.BASIC256SHA256, TagMap.SecurityMode.SIGN, 50, 100);
-            try (Watcher watcher = new Watcher(infra, catalog);
+            try (TelemetryWatcher watcher = watch(infra, catalog);
                  ScadaBridge bridge = ScadaBridge.builder(map, kafka(infra), catalog)
                          .reconnectBackoff(Duration.ofMillis(200), Duration.ofMillis(500)).build()) {
                 bridge.trust(sim.certificate());
@@ -110,7 +106,7 @@ class ScadaBridgeIT {
         TopicCatalog catalog = catalog(infra, "drop-");
         try (PlantSimulator sim = simulator(null).build().start()) {
             TagMap map = sim.tagMap(PLANT, TagMap.SecurityPolicy.NONE, TagMap.SecurityMode.NONE, 50, 100);
-            try (Watcher watcher = new Watcher(infra, catalog);
+            try (TelemetryWatcher watcher = watch(infra, catalog);
                  ScadaBridge bridge = ScadaBridge.builder(map, kafka(infra), catalog).build().start()) {
                 await().atMost(TIMEOUT).until(() -> watcher.batches().size() >= 3);
 
@@ -138,7 +134,7 @@ class ScadaBridgeIT {
         }
     }
 
-    private static void assertTelemetryArrives(Watcher watcher, TagMap map, PlantSimulator sim) {
+    private static void assertTelemetryArrives(TelemetryWatcher watcher, TagMap map, PlantSimulator sim) {
         // the first cycle reports every tag's initial value; later ones what changed
         await().atMost(TIMEOUT).until(() -> watcher.batches().size() >= 5);
         List<TelemetryBatch> batches = watcher.batches();
@@ -188,67 +184,14 @@ class ScadaBridgeIT {
         return infra.producerProperties();
     }
 
+    private static TelemetryWatcher watch(TestInfra infra, TopicCatalog catalog) {
+        return new TelemetryWatcher(infra.consumerProperties("watch-" + catalog.prefix()), catalog);
+    }
+
     private static TopicCatalog catalog(TestInfra infra, String name) {
         TopicCatalog catalog = TopicCatalog.withPrefix(infra.topicPrefix() + name);
         new TopicAdmin(infra.adminClient(), Duration.ofSeconds(60))
                 .apply(List.of(catalog.scadaTelemetry(), catalog.scadaStatus()));
         return catalog;
-    }
-
-    /** Reads gl.scada.telemetry and gl.scada.status on a background thread. */
-    private static final class Watcher implements AutoCloseable {
-        private final List<TelemetryBatch> batches = new ArrayList<>();
-        private final List<ScadaConnectionStatus> statuses = new ArrayList<>();
-        private final List<String> keys = new ArrayList<>();
-        private final Thread thread;
-        private volatile boolean running = true;
-
-        Watcher(TestInfra infra, TopicCatalog catalog) {
-            KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                    infra.consumerProperties("watch-" + catalog.prefix()), new StringDeserializer(),
-                    new ByteArrayDeserializer());
-            consumer.subscribe(List.of(catalog.scadaTelemetry().name(), catalog.scadaStatus().name()));
-            thread = new Thread(() -> {
-                try (consumer) {
-                    while (running) {
-                        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                            synchronized (this) {
-                                keys.add(r.key());
-                                if (r.topic().equals(catalog.scadaTelemetry().name())) {
-                                    batches.add(catalog.scadaTelemetry().valueSerde().deserializer()
-                                            .deserialize(r.topic(), r.value()));
-                                } else {
-                                    statuses.add(catalog.scadaStatus().valueSerde().deserializer()
-                                            .deserialize(r.topic(), r.value()));
-                                }
-                            }
-                        }
-                    }
-                }
-            }, "scada-watcher");
-            thread.start();
-        }
-
-        synchronized List<TelemetryBatch> batches() {
-            return List.copyOf(batches);
-        }
-
-        synchronized List<ScadaConnectionStatus> statuses() {
-            return List.copyOf(statuses);
-        }
-
-        synchronized List<String> keys() {
-            return List.copyOf(keys);
-        }
-
-        @Override
-        public void close() {
-            running = false;
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }
