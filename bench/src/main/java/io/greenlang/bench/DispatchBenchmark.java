@@ -151,8 +151,8 @@ final class DispatchBenchmark implements Callable<Integer> {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("benchmark", "dispatch");
         result.put("solver", "choco-solver 5.0.0");
-        result.put("reference", reference != null ? "OR-Tools CP-SAT " + com.google.ortools.sat.CpSolver.class
-                .getPackage().getImplementationVersion() : referenceProblem == null ? "none" : referenceProblem);
+        result.put("reference", reference != null ? "OR-Tools CP-SAT " + OrToolsDispatchReference.version()
+                : referenceProblem == null ? "none" : referenceProblem);
         result.put("time_limit_ms", timeLimitMs);
         result.put("seed", seed);
         result.put("sizes", bySize);

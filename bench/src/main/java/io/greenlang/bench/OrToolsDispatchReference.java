@@ -3,6 +3,7 @@ package io.greenlang.bench;
 import java.util.List;
 
 import com.google.ortools.Loader;
+import com.google.ortools.init.OrToolsVersion;
 import com.google.ortools.sat.BoolVar;
 import com.google.ortools.sat.CpModel;
 import com.google.ortools.sat.CpSolver;
@@ -60,6 +61,11 @@ final class OrToolsDispatchReference {
     OrToolsDispatchReference(int workers) {
         Loader.loadNativeLibraries();
         this.workers = workers;
+    }
+
+    /** The version of the loaded native library, e.g. {@code 9.14.6206}. */
+    static String version() {
+        return OrToolsVersion.getVersionString();
     }
 
     /** Solves the request within its time limit. */
