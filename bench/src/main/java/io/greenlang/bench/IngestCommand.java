@@ -126,7 +126,8 @@ final class IngestCommand implements Callable<Integer> {
         ratios.put("readings_to_opc_ua_notifications", round(readings / opcUa));
         ratios.put("readings_to_kafka_produce_records", round(readings / produce));
         // the raw producer writing one record per batch carries this many readings per second
-        ratios.put("readings_to_kafka_produce_records_x_samples_per_batch", round(readings / (produce * samplesPerBatch)));
+        ratios.put("readings_to_kafka_produce_records_x_samples_per_batch",
+                Math.round(readings / (produce * samplesPerBatch) * 1e5) / 1e5);
         json.put("ratios", ratios);
         boolean rate = readings >= TARGET_READINGS_PER_SEC;
         boolean ratio = readings / opcUa >= TARGET_RATIO_TO_OPC_UA;
@@ -139,7 +140,7 @@ final class IngestCommand implements Callable<Integer> {
         json.put("targets", targets);
         json.put("summary", String.format("ingest: %,.0f readings/s end to end (%d plants x %d tags); source-to-state "
                         + "p50 %d ms p99 %d ms (to telemetry p99 %d ms); raw OPC UA %,.0f notifications/s (ratio %.3f); "
-                        + "raw Kafka produce %,.0f records/s of %d B (ratio %.3f, %.3f per reading carried); targets: "
+                        + "raw Kafka produce %,.0f records/s of %d B (ratio %.3f; %.4f of the readings it could carry at that batch size); targets: "
                         + ">= %.0f readings/s %s, >= %.1fx OPC UA %s, p99 < %.0f ms %s",
                 readings, result.settings().plants(), result.settings().tagsPerPlant(),
                 pipeline.sourceToState().percentile(0.5), pipeline.p99Ms(),
