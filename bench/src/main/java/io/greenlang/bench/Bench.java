@@ -23,7 +23,7 @@ import io.greenlang.localstack.LocalStack;
         description = "Benchmarks of the platform, each next to a raw-Kafka baseline measured in the same run.",
         subcommands = {Bench.KafkaBaselineCommand.class, OrchestrationCommand.class, ExecutorCommand.class,
                 AuditCommand.class, ReplayBenchCommand.class, LagBenchmark.class, SubmitBenchmark.class,
-                DispatchBenchmark.class,
+                DispatchBenchmark.class, IngestCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Bench implements Runnable {
 

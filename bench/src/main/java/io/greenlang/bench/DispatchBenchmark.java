@@ -24,7 +24,9 @@ import io.greenlang.streams.dispatch.DispatchSolver;
 /**
  * {@code gl bench dispatch}: the heat dispatch solver ({@link ChocoDispatchSolver}) on deterministic simulated
  * fleets of each size, one solve at a time in this JVM (no Kafka: the solver is what is measured). Per size: solve
- * time p50 / p95 / max, how many solves were proven optimal, and the optimality gap of the others.
+ * time p50 / p95 / max, how many solves were proven optimal, and the optimality gap of the others. Next to it, as
+ * the reference, OR-Tools CP-SAT ({@link OrToolsDispatchReference}) on the same instances: its solve times, how many
+ * it proved optimal, and on how many instances both proved the same optimal cost (in the model's integer cents).
  */
 @Command(name = "dispatch", mixinStandardHelpOptions = true,
         description = "Heat dispatch solve time (p50, p95) and optimality gap for fleets of 10, 50 and 100 boilers.")
@@ -47,29 +49,71 @@ final class DispatchBenchmark implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "2026", description = "Instance seed (default: ${DEFAULT-VALUE}).")
     private long seed;
 
+    @Option(names = "--no-reference", description = "Skip the OR-Tools reference (choco only).")
+    private boolean noReference;
+
+    @Option(names = "--ortools-workers", defaultValue = "0",
+            description = "CP-SAT search workers; 0 lets CP-SAT choose for this machine (default: ${DEFAULT-VALUE}).")
+    private int ortoolsWorkers;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         DispatchSolver solver = new ChocoDispatchSolver();
+        OrToolsDispatchReference reference = null;
+        String referenceProblem = null;
+        if (!noReference) {
+            try {
+                reference = new OrToolsDispatchReference(ortoolsWorkers);
+            } catch (UnsatisfiedLinkError | RuntimeException e) {
+                referenceProblem = "OR-Tools native library did not load: " + e;
+                err.println(referenceProblem + "; measuring choco alone");
+            }
+        }
         Duration limit = Duration.ofMillis(timeLimitMs);
         err.println("warming up ...");
         err.flush();
         for (int i = 0; i < 20; i++) {
-            solver.solve(instance(10, seed - 1 - i, limit));
+            DispatchRequest warmup = instance(10, seed - 1 - i, limit);
+            solver.solve(warmup);
+            if (reference != null) {
+                reference.solve(warmup);
+            }
         }
         Map<String, Object> bySize = new LinkedHashMap<>();
         StringBuilder summary = new StringBuilder("dispatch:");
         for (int size : sizes) {
             long[] ms = new long[instances];
+            long[] referenceMs = new long[instances];
             List<Double> gaps = new ArrayList<>();
+            List<String> mismatches = new ArrayList<>();
             int proven = 0;
+            int referenceProven = 0;
+            int bothProven = 0;
+            int sameCost = 0;
             for (int i = 0; i < instances; i++) {
-                DispatchResult result = solver.solve(instance(size, seed + 1000L * size + i, limit));
+                DispatchRequest request = instance(size, seed + 1000L * size + i, limit);
+                DispatchResult result = solver.solve(request);
                 ms[i] = result.solveMs();
                 if (result.status() == DispatchResult.Status.OPTIMAL) {
                     proven++;
                 } else {
                     gaps.add(result.gap());
+                }
+                if (reference != null) {
+                    OrToolsDispatchReference.Outcome ref = reference.solve(request);
+                    referenceMs[i] = ref.solveMs();
+                    referenceProven += ref.proven() ? 1 : 0;
+                    long chocoCost = OrToolsDispatchReference.costCents(request, result);
+                    if (ref.proven() && result.status() == DispatchResult.Status.OPTIMAL) {
+                        bothProven++;
+                        if (chocoCost == ref.cost()) {
+                            sameCost++;
+                        } else {
+                            mismatches.add(String.format("instance %d: choco %d, OR-Tools %d cents", i, chocoCost,
+                                    ref.cost()));
+                        }
+                    }
                 }
             }
             Arrays.sort(ms);
@@ -81,16 +125,34 @@ final class DispatchBenchmark implements Callable<Integer> {
             figures.put("solve_ms_max", ms[ms.length - 1]);
             figures.put("gap_unproven_max", gaps.stream().mapToDouble(Double::doubleValue).max().orElse(0));
             figures.put("gap_unproven_mean", gaps.stream().mapToDouble(Double::doubleValue).average().orElse(0));
-            bySize.put(size + "_boilers", figures);
-            summary.append(String.format(" %d boilers: p50 %d ms, p95 %d ms, %d/%d proven optimal, max gap %.4f;",
+            summary.append(String.format(" %d boilers: p50 %d ms, p95 %d ms, %d/%d proven optimal, max gap %.4f",
                     size, percentile(ms, 0.50), percentile(ms, 0.95), proven, instances,
                     figures.get("gap_unproven_max")));
+            if (reference != null) {
+                Arrays.sort(referenceMs);
+                Map<String, Object> ref = new LinkedHashMap<>();
+                ref.put("proven_optimal", referenceProven);
+                ref.put("solve_ms_p50", percentile(referenceMs, 0.50));
+                ref.put("solve_ms_p95", percentile(referenceMs, 0.95));
+                ref.put("solve_ms_max", referenceMs[referenceMs.length - 1]);
+                ref.put("both_proven", bothProven);
+                ref.put("same_optimal_cost", sameCost);
+                ref.put("cost_mismatches", mismatches);
+                figures.put("ortools", ref);
+                summary.append(String.format(" (OR-Tools: p50 %d ms, p95 %d ms, %d/%d proven, same optimal cost "
+                                + "on %d/%d proven by both)", percentile(referenceMs, 0.50),
+                        percentile(referenceMs, 0.95), referenceProven, instances, sameCost, bothProven));
+            }
+            summary.append(';');
+            bySize.put(size + "_boilers", figures);
             err.println(summary);
             err.flush();
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("benchmark", "dispatch");
         result.put("solver", "choco-solver 5.0.0");
+        result.put("reference", reference != null ? "OR-Tools CP-SAT " + OrToolsDispatchReference.version()
+                : referenceProblem == null ? "none" : referenceProblem);
         result.put("time_limit_ms", timeLimitMs);
         result.put("seed", seed);
         result.put("sizes", bySize);

@@ -1,0 +1,221 @@
+package io.greenlang.bench.ingest;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+
+import io.greenlang.events.plant.PlantState;
+import io.greenlang.events.scada.TagSample;
+import io.greenlang.events.scada.TelemetryBatch;
+import io.greenlang.topics.TopicCatalog;
+
+/**
+ * Watches gl.scada.telemetry and gl.plant.state ({@code read_committed}, so a state counts only once its
+ * transaction committed) and measures, per reading, the <b>source-to-state latency</b>: from the reading's OPC UA
+ * source timestamp to the wall-clock moment this consumer received the first PlantState of its plant whose
+ * {@code updated_at} (the newest source time the state reflects) is at or after it. The plant topology applies a
+ * plant's batches in order and {@code updated_at} only grows, so that state is the first that includes the reading.
+ * A reading counts towards readings/s when that moment falls in the measured window.
+ *
+ * <p>Also measured: source to the batch being readable on gl.scada.telemetry (the OPC UA and bridge part of the
+ * latency), batch sizes in samples and bytes. Runs on its own thread; the figures are read after {@link #stop()}.
+ */
+final class StateObserver implements Runnable {
+
+    /** States older than this are no longer looked up for late telemetry. */
+    private static final long STATE_MEMORY_MS = 30_000;
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String telemetryTopic;
+    private final Deserializer<TelemetryBatch> telemetry;
+    private final Deserializer<PlantState> states;
+    private final Map<String, Plant> plants = new HashMap<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private volatile long windowStartMs = Long.MAX_VALUE;
+    private volatile long windowEndMs = Long.MAX_VALUE;
+    private volatile RuntimeException failure;
+
+    final LatencyHistogram sourceToState = new LatencyHistogram();
+    final LatencyHistogram sourceToTelemetry = new LatencyHistogram();
+    long readingsInWindow;
+    long batchesInWindow;
+    long batchSamplesInWindow;
+    long batchBytesInWindow;
+    long statesInWindow;
+    long unresolvedAtStop;
+
+    StateObserver(String bootstrapServers, TopicCatalog catalog) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.telemetryTopic = catalog.scadaTelemetry().name();
+        this.telemetry = catalog.scadaTelemetry().valueSerde().deserializer();
+        this.states = catalog.plantState().valueSerde().deserializer();
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(telemetryTopic, catalog.plantState().name())) {
+            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+    }
+
+    /** Counts what is received from {@code startMs} to {@code endMs} (wall clock). */
+    void window(long startMs, long endMs) {
+        windowEndMs = endMs;
+        windowStartMs = startMs;
+    }
+
+    /** Stops the thread's loop; the caller joins the thread, then reads the figures. */
+    void stop() {
+        running.set(false);
+    }
+
+    /** The error that ended the loop, if any. */
+    RuntimeException failure() {
+        return failure;
+    }
+
+    @Override
+    public void run() {
+        try (consumer) {
+            while (running.get()) {
+                var records = consumer.poll(Duration.ofMillis(50));
+                long now = System.currentTimeMillis();
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    if (r.topic().equals(telemetryTopic)) {
+                        onTelemetry(telemetry.deserialize(r.topic(), r.value()), r.value().length, now);
+                    } else {
+                        onState(states.deserialize(r.topic(), r.value()), now);
+                    }
+                }
+                for (Plant plant : plants.values()) {
+                    resolve(plant, now);
+                }
+            }
+            for (Plant plant : plants.values()) {
+                for (long[] batch : plant.pending) {
+                    unresolvedAtStop += batch.length - 1;
+                }
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+    }
+
+    private boolean inWindow(long ms) {
+        return ms >= windowStartMs && ms < windowEndMs;
+    }
+
+    private void onTelemetry(TelemetryBatch batch, int bytes, long now) {
+        List<TagSample> samples = batch.getSamples();
+        if (samples.isEmpty()) {
+            return;
+        }
+        long[] entry = new long[samples.size() + 1];
+        long max = Long.MIN_VALUE;
+        for (int i = 0; i < samples.size(); i++) {
+            long source = samples.get(i).getSourceTimestamp().toEpochMilli();
+            entry[i + 1] = source;
+            max = Math.max(max, source);
+            if (inWindow(now)) {
+                sourceToTelemetry.record(now - source, 1);
+            }
+        }
+        entry[0] = max;
+        if (inWindow(now)) {
+            batchesInWindow++;
+            batchSamplesInWindow += samples.size();
+            batchBytesInWindow += bytes;
+        }
+        plants.computeIfAbsent(batch.getPlantId(), id -> new Plant()).pending.add(entry);
+    }
+
+    private void onState(PlantState state, long now) {
+        Plant plant = plants.computeIfAbsent(state.getPlantId(), id -> new Plant());
+        long updatedAt = state.getUpdatedAt().toEpochMilli();
+        if (inWindow(now)) {
+            statesInWindow++;
+        }
+        if (plant.size == 0 || updatedAt > plant.updatedAt[plant.size - 1]) {
+            plant.add(updatedAt, now);
+        }
+    }
+
+    /** Resolves every pending batch of the plant whose newest reading is already reflected by a state seen. */
+    private void resolve(Plant plant, long now) {
+        while (!plant.pending.isEmpty() && plant.size > 0 && plant.pending.peek()[0] <= plant.updatedAt[plant.size - 1]) {
+            long[] batch = plant.pending.poll();
+            for (int i = 1; i < batch.length; i++) {
+                long seenAt = plant.seenAt[plant.firstAtOrAfter(batch[i])];
+                if (inWindow(seenAt)) {
+                    readingsInWindow++;
+                    sourceToState.record(seenAt - batch[i], 1);
+                }
+            }
+        }
+        plant.forgetBefore(now - STATE_MEMORY_MS);
+    }
+
+    /** One plant's pending batches and the states seen, as parallel arrays ordered by {@code updated_at}. */
+    private static final class Plant {
+        /** Per batch: [max source ms, source ms of each sample...]. */
+        final ArrayDeque<long[]> pending = new ArrayDeque<>();
+        long[] updatedAt = new long[1024];
+        long[] seenAt = new long[1024];
+        int size;
+
+        void add(long updated, long seen) {
+            if (size == updatedAt.length) {
+                updatedAt = Arrays.copyOf(updatedAt, size * 2);
+                seenAt = Arrays.copyOf(seenAt, size * 2);
+            }
+            updatedAt[size] = updated;
+            seenAt[size] = seen;
+            size++;
+        }
+
+        /** Index of the first state with {@code updated_at >= source}; the caller knows the last one qualifies. */
+        int firstAtOrAfter(long source) {
+            int lo = 0;
+            int hi = size - 1;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (updatedAt[mid] >= source) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            return lo;
+        }
+
+        /** Drops states seen before {@code ms}, keeping the newest. */
+        void forgetBefore(long ms) {
+            int drop = 0;
+            while (drop < size - 1 && seenAt[drop] < ms) {
+                drop++;
+            }
+            if (drop > 0) {
+                System.arraycopy(updatedAt, drop, updatedAt, 0, size - drop);
+                System.arraycopy(seenAt, drop, seenAt, 0, size - drop);
+                size -= drop;
+            }
+        }
+    }
+}
