@@ -1233,10 +1233,14 @@ public final class GlConfig extends AbstractConfig {
     /** {@link #DISPATCH_FLEET_PATH}; empty when not set. */
     public Optional<Path> dispatchFleetPath() {
         return nonBlankString(getString(DISPATCH_FLEET_PATH)).map(Path::of);
+    }
+
     /** {@link #DISPATCH_CLOSED_LOOP_PLANTS}, blank entries removed. */
     public Set<String> dispatchClosedLoopPlants() {
         return getList(DISPATCH_CLOSED_LOOP_PLANTS).stream().map(String::trim).filter(p -> !p.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
+    }
+
     /** {@link #SCADA_SPOOL_DIR}; a plant's spool is its subdirectory named after the plant id. */
     public Path scadaSpoolDir() {
         return Path.of(getString(SCADA_SPOOL_DIR));
