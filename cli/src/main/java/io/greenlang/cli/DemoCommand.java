@@ -23,11 +23,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import io.greenlang.common.config.GlConfig;
+import io.greenlang.common.metrics.GlMeters;
 import io.greenlang.localstack.LocalStack;
 import io.greenlang.schemas.EventSamples;
 import io.greenlang.topics.Topic;
@@ -66,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
             String servers = platform.stack().kafkaBootstrapServers();
             GlConfig config = GlConfig.load(LocalServices.stackEnvironment(platform.stack(), dir), Optional.empty());
             try (ProcessHeat heat = ProcessHeat.start(config, TopicCatalog.standard(), ProcessHeat.DEFAULT_PLANTS,
-                    ProcessHeat.DEFAULT_BOILERS, dir, out)) {
+                    ProcessHeat.DEFAULT_BOILERS, dir, new GlMeters(new SimpleMeterRegistry()), false, out)) {
                 runSucceeded = RunDemo.run(platform.stack(), dir, out);
                 plantsSucceeded = PlantDemo.run(heat, servers, TopicCatalog.standard(), out);
             }

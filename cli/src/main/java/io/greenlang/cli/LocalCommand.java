@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,6 +22,7 @@ import io.greenlang.common.config.GlConfig;
 import io.greenlang.common.config.PolicyAction;
 import io.greenlang.localstack.LocalStack;
 import io.greenlang.pipeline.policy.PolicyEngines;
+import io.greenlang.scada.sim.PlantModel;
 import io.greenlang.topics.TopicCatalog;
 
 /** {@code gl local}: the platform on embedded real servers on this machine. */
@@ -87,6 +90,14 @@ final class LocalCommand implements Runnable {
                 description = "Boilers per simulated plant (default: ${DEFAULT-VALUE}).")
         private int boilers;
 
+        @Option(names = "--write-back",
+                description = "Close the loop on the simulated plants: their tag maps enable write-back, a setpoint "
+                        + "writer per plant writes each dispatch plan's setpoints to the simulator within the tags' "
+                        + "limits (every write or refusal on gl.scada.setpoint-writes, audited), and unless "
+                        + "GL_DISPATCH_CLOSED_LOOP_PLANTS is set, every simulated plant's plans are non-advisory. "
+                        + "Off by default: plans are advisory.")
+        private boolean writeBack;
+
         @Override
         public Integer call() throws InterruptedException {
             var out = spec.commandLine().getOut();
@@ -105,7 +116,8 @@ final class LocalCommand implements Runnable {
                         metricsPort, out);
                 try {
                     heat = plants == 0 ? null
-                            : ProcessHeat.start(config, TopicCatalog.standard(), plants, boilers, dataDirectory, out);
+                            : ProcessHeat.start(config, TopicCatalog.standard(), plants, boilers, dataDirectory,
+                                    services.meters(), writeBack, out);
                 } catch (RuntimeException | InterruptedException e) {
                     services.close();
                     throw e;
@@ -181,6 +193,10 @@ final class LocalCommand implements Runnable {
             env.putIfAbsent(GlConfig.ENVIRONMENT, "development");
             env.putIfAbsent(GlConfig.YAML_RULES_ENABLED, "false");
             env.putIfAbsent(GlConfig.POLICY_DEFAULT_ACTION, PolicyAction.ALLOW.configValue());
+            if (writeBack) {
+                env.putIfAbsent(GlConfig.DISPATCH_CLOSED_LOOP_PLANTS, IntStream.rangeClosed(1, plants)
+                        .mapToObj(PlantModel::plantId).collect(Collectors.joining(",")));
+            }
             env.putAll(LocalServices.stackEnvironment(platform.stack(), dataDirectory));
             return env;
         }

@@ -16,10 +16,12 @@ import org.slf4j.LoggerFactory;
 
 import io.greenlang.common.config.GlConfig;
 import io.greenlang.common.kafka.KafkaClients;
+import io.greenlang.common.metrics.GlMeters;
 import io.greenlang.scada.bridge.ScadaBridge;
 import io.greenlang.scada.sim.PlantModel;
 import io.greenlang.scada.sim.PlantSimulator;
 import io.greenlang.scada.tagmap.TagMap;
+import io.greenlang.scada.writeback.SetpointWriter;
 import io.greenlang.streams.agents.AgentHealthApp;
 import io.greenlang.streams.agents.AgentHealthSettings;
 import io.greenlang.streams.agents.sim.HeartbeatSimulator;
@@ -33,7 +35,8 @@ import io.greenlang.topics.TopicCatalog;
 /**
  * The process-heat side of the local platform: a plant simulator (Milo OPC UA server, {@code plants} x
  * {@code boilers}), one SCADA bridge per plant connected with Basic256Sha256 SignAndEncrypt (certificates
- * exchanged in this JVM, trust lists under the data directory), the plant-state, dispatch-planner and agent-health
+ * exchanged in this JVM, trust lists and store-and-forward spools under the data directory; optionally a setpoint
+ * writer per plant with write-back enabled), the plant-state, dispatch-planner and agent-health
  * Kafka Streams applications, and heartbeats of the 99 sub-agents GL-002..GL-100 spread over the plants. The
  * dispatch planner plans each simulated plant with a fleet whose capacities are the simulator's (the model is
  * deterministic in its seed); a plant named in {@code GL_DISPATCH_FLEET_PATH} is planned with the file's fleet.
@@ -54,13 +57,13 @@ final class ProcessHeat implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final PlantSimulator simulator;
-    private final List<ScadaBridge> bridges;
+    private final List<AutoCloseable> bridges;
     private final PlantStateApp plantState;
     private final DispatchApp dispatch;
     private final AgentHealthApp agentHealth;
     private final HeartbeatSimulator heartbeats;
 
-    private ProcessHeat(PlantSimulator simulator, List<ScadaBridge> bridges, PlantStateApp plantState,
+    private ProcessHeat(PlantSimulator simulator, List<AutoCloseable> bridges, PlantStateApp plantState,
                         DispatchApp dispatch, AgentHealthApp agentHealth, HeartbeatSimulator heartbeats) {
         this.simulator = simulator;
         this.bridges = bridges;
@@ -76,17 +79,21 @@ final class ProcessHeat implements AutoCloseable {
      * @param config        platform configuration (Kafka, thresholds, heartbeat interval, dispatch settings)
      * @param plants        simulated plants (at least 1)
      * @param boilers       boilers per plant (at least 1)
-     * @param dataDirectory state directories and trust lists go under {@code <dataDirectory>/process-heat}
+     * @param dataDirectory state directories, trust lists and the bridges' spools go under
+     *                      {@code <dataDirectory>/process-heat}
+     * @param meters        where the bridges' metrics go
+     * @param writeBack     whether each plant also gets a setpoint writer and a tag map with write-back enabled
+     *                      (plans are written only for the plants of {@code GL_DISPATCH_CLOSED_LOOP_PLANTS})
      */
     static ProcessHeat start(GlConfig config, TopicCatalog catalog, int plants, int boilers, Path dataDirectory,
-                             PrintWriter out) throws InterruptedException {
+                             GlMeters meters, boolean writeBack, PrintWriter out) throws InterruptedException {
         long t0 = System.nanoTime();
         LocalPlatform.step(out, "Starting the plant simulator (" + plants + " plants x " + boilers + " boilers, OPC UA), "
                 + "a SCADA bridge per plant, the plant-state, dispatch-planner and agent-health applications and the "
                 + "heartbeats of the sub-agents ...");
         Path home = dataDirectory.resolve("process-heat");
         PlantSimulator simulator = null;
-        List<ScadaBridge> bridges = new ArrayList<>();
+        List<AutoCloseable> bridges = new ArrayList<>();
         PlantStateApp plantState = null;
         DispatchApp dispatch = null;
         AgentHealthApp agentHealth = null;
@@ -105,13 +112,25 @@ final class ProcessHeat implements AutoCloseable {
             plantState.start();
             dispatch.start();
             agentHealth.start();
-            for (TagMap tagMap : simulator.tagMaps()) {
-                ScadaBridge bridge = ScadaBridge.builder(tagMap, kafka.producerProperties("scada-bridge-"
-                                + tagMap.plantId()), catalog)
-                        .pkiDir(home.resolve("bridge-pki").resolve(tagMap.plantId())).tenantId(TENANT).build();
+            for (TagMap simulated : simulator.tagMaps()) {
+                TagMap tagMap = simulated.withWriteBack(writeBack);
+                String plant = tagMap.plantId();
+                ScadaBridge bridge = ScadaBridge.builder(tagMap, kafka.producerProperties("scada-bridge-" + plant),
+                                catalog)
+                        .pkiDir(home.resolve("bridge-pki").resolve(plant)).tenantId(TENANT)
+                        .spool(home.resolve("scada-spool"), config.scadaSpoolMaxBytes()).meters(meters).build();
                 bridge.trust(simulator.certificate());
                 simulator.trust(bridge.certificate());
                 bridges.add(bridge.start());
+                if (writeBack) {
+                    SetpointWriter writer = SetpointWriter.builder(tagMap,
+                                    kafka.consumerProperties("greenlang-setpoint-writer-" + plant),
+                                    kafka.producerProperties("setpoint-writer-" + plant), catalog)
+                            .pkiDir(home.resolve("writer-pki").resolve(plant)).build();
+                    writer.trust(simulator.certificate());
+                    simulator.trust(writer.certificate());
+                    bridges.add(writer.start());
+                }
             }
             heartbeats = HeartbeatSimulator.builder().plants(simulator.plantIds())
                     .interval(config.agentHeartbeatInterval()).producerProperties(kafka.producerProperties(
@@ -170,8 +189,12 @@ final class ProcessHeat implements AutoCloseable {
         if (heartbeats != null) {
             heartbeats.close();
         }
-        for (ScadaBridge bridge : bridges) {
-            bridge.close();
+        for (AutoCloseable client : bridges) {
+            try {
+                client.close();
+            } catch (Exception e) {
+                LOG.warn("Could not stop {} cleanly", client, e);
+            }
         }
         if (simulator != null) {
             simulator.close();

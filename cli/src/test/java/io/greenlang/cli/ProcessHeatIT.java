@@ -9,10 +9,12 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.greenlang.common.config.GlConfig;
+import io.greenlang.common.metrics.GlMeters;
 import io.greenlang.scada.sim.PlantModel;
 import io.greenlang.streams.dispatch.BoilerFleet;
 import io.greenlang.testkit.GreenLangIntegrationTest;
@@ -44,7 +46,8 @@ class ProcessHeatIT {
         PrintWriter out = new PrintWriter(text, true);
 
         boolean succeeded;
-        try (ProcessHeat heat = ProcessHeat.start(config, catalog, 3, 4, dataDirectory, out)) {
+        try (ProcessHeat heat = ProcessHeat.start(config, catalog, 3, 4, dataDirectory,
+                new GlMeters(new SimpleMeterRegistry()), false, out)) {
             assertThat(heat.plantIds()).containsExactly("plant-1", "plant-2", "plant-3");
             assertThat(heat.heartbeats().agents()).hasSize(99);
             succeeded = PlantDemo.run(heat, infra.bootstrapServers(), catalog, out);
