@@ -87,7 +87,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * the full spool are counted, logged and reported on gl.scada.telemetry as a loss report ({@code gap = true},
  * {@code lost_batches}, {@code lost_samples}) where they went missing. The spool survives a restart: what is left
  * in it is sent before anything read after the start. Connection status is not spooled: while Kafka is away only
- * the latest is kept and sent once it is back. See {@link TelemetryForwarder} and docs/scada-bridge.md.
+ * the latest is kept and sent once it is back. See docs/scada-bridge.md.
  *
  * <p>Metrics ({@link Builder#meters(GlMeters)}): readings, batch size, reconnects, spooled batches and bytes,
  * spool losses, all labelled with the plant id.
