@@ -33,19 +33,13 @@ import org.eclipse.milo.opcua.sdk.client.UaSession;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
 import org.eclipse.milo.opcua.stack.core.UaException;
-import org.eclipse.milo.opcua.stack.core.security.DefaultClientCertificateValidator;
 import org.eclipse.milo.opcua.stack.core.security.FileBasedTrustListManager;
-import org.eclipse.milo.opcua.stack.core.security.MemoryCertificateQuarantine;
-import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
-import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.DataChangeTrigger;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.DeadbandType;
-import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 import org.eclipse.milo.opcua.stack.core.types.structured.DataChangeFilter;
-import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +53,7 @@ import io.greenlang.events.scada.ScadaConnectionStatus;
 import io.greenlang.events.scada.TagSample;
 import io.greenlang.events.scada.TelemetryBatch;
 import io.greenlang.scada.pki.ApplicationIdentity;
+import io.greenlang.scada.pki.OpcUaClients;
 import io.greenlang.scada.spool.Spool;
 import io.greenlang.scada.tagmap.TagMap;
 import io.greenlang.scada.tagmap.TagSpec;
@@ -276,35 +271,7 @@ public final class ScadaBridge implements AutoCloseable {
     }
 
     private OpcUaClient newClient() throws UaException {
-        SecurityPolicy policy = tagMap.securityPolicy() == TagMap.SecurityPolicy.NONE ? SecurityPolicy.None
-                : SecurityPolicy.Basic256Sha256;
-        MessageSecurityMode mode = switch (tagMap.securityMode()) {
-            case NONE -> MessageSecurityMode.None;
-            case SIGN -> MessageSecurityMode.Sign;
-            case SIGN_AND_ENCRYPT -> MessageSecurityMode.SignAndEncrypt;
-        };
-        return OpcUaClient.create(tagMap.endpoint(),
-                endpoints -> selectEndpoint(endpoints, policy, mode),
-                transport -> { },
-                config -> config
-                        .setApplicationName(LocalizedText.english("GreenLang scada-bridge"))
-                        .setApplicationUri(identity.applicationUri())
-                        .setProductUri("urn:greenlang:scada-bridge")
-                        .setKeyPair(identity.keyPair())
-                        .setCertificate(identity.certificate())
-                        .setCertificateChain(new X509Certificate[] {identity.certificate()})
-                        .setCertificateValidator(new DefaultClientCertificateValidator(trustList,
-                                new MemoryCertificateQuarantine()))
-                        .setRequestTimeout(uint(5_000))
-                        .setKeepAliveInterval(uint(1_000)));
-    }
-
-    /** The server endpoint with exactly the policy and mode of the tag map; never a weaker one. */
-    private Optional<EndpointDescription> selectEndpoint(List<EndpointDescription> endpoints, SecurityPolicy policy,
-                                                         MessageSecurityMode mode) {
-        return endpoints.stream()
-                .filter(e -> policy.getUri().equals(e.getSecurityPolicyUri()) && e.getSecurityMode() == mode)
-                .findFirst();
+        return OpcUaClients.create(tagMap, identity, trustList);
     }
 
     private void subscribe(OpcUaClient c) throws UaException {
