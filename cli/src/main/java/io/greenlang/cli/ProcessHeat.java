@@ -25,6 +25,7 @@ import io.greenlang.scada.writeback.SetpointWriter;
 import io.greenlang.streams.agents.AgentHealthApp;
 import io.greenlang.streams.agents.AgentHealthSettings;
 import io.greenlang.streams.agents.sim.HeartbeatSimulator;
+import io.greenlang.streams.dispatch.Boiler;
 import io.greenlang.streams.dispatch.BoilerFleet;
 import io.greenlang.streams.dispatch.DispatchApp;
 import io.greenlang.streams.plant.PlantMetrics;
@@ -150,7 +151,8 @@ final class ProcessHeat implements AutoCloseable {
     }
 
     /**
-     * The dispatch fleets: the simulated plants' boilers with the simulator's capacities, replaced by the fleet
+     * The dispatch fleets: the simulated plants' boilers with the simulator's capacities and ramps its setpoints
+     * accept, replaced by the fleet
      * of {@code GL_DISPATCH_FLEET_PATH} for every plant that file names.
      */
     static Map<String, BoilerFleet> fleets(GlConfig config, int plants, int boilers) {
@@ -159,7 +161,9 @@ final class ProcessHeat implements AutoCloseable {
         for (String plantId : model.plantIds()) {
             List<Double> capacities = model.boilerIds(plantId).stream()
                     .map(boiler -> model.capacityMw(plantId, boiler)).toList();
-            fleets.put(plantId, BoilerFleet.simulated(plantId, capacities, SEED));
+            BoilerFleet fleet = BoilerFleet.simulated(plantId, capacities, SEED);
+            fleets.put(plantId, new BoilerFleet(plantId, fleet.boilers().stream().map(ProcessHeat::withinWriteLimits)
+                    .toList(), fleet.criticalShare(), fleet.carbonPricePerTonne()));
         }
         Optional<Path> file = config.dispatchFleetPath();
         if (file.isPresent()) {
@@ -170,6 +174,18 @@ final class ProcessHeat implements AutoCloseable {
             }
         }
         return fleets;
+    }
+
+    /**
+     * The boiler with the ramp and minimum stable load a setpoint writer accepts in one plan: the simulator's
+     * writable setpoints may move at most {@link PlantModel#RAMP_FRACTION_PER_MINUTE} of the capacity per minute,
+     * so a plan moves a boiler at most half of that and stops it only from at most that (minimum load plus ramp).
+     */
+    private static Boiler withinWriteLimits(Boiler b) {
+        double step = b.capacityMw() * PlantModel.RAMP_FRACTION_PER_MINUTE / 2;
+        return new Boiler(b.assetId(), b.capacityMw(), Math.min(b.minStableMw(), step), b.running(), b.outputMw(),
+                b.startCost(), Math.min(b.rampMw(), step), b.fuelCostPerMwh(), b.emissionsKgPerMwh(), b.critical(),
+                b.available());
     }
 
     PlantSimulator simulator() {

@@ -63,7 +63,7 @@ class ProcessHeatIT {
     }
 
     @Test
-    void shouldPlanEachSimulatedPlantWithTheSimulatorsBoilerCapacities() {
+    void shouldPlanEachSimulatedPlantWithTheSimulatorsBoilerCapacitiesAndRampsItsSetpointsAccept() {
         GlConfig config = GlConfig.load(Map.of(), Optional.empty());
 
         Map<String, BoilerFleet> fleets = ProcessHeat.fleets(config, 3, 4);
@@ -73,5 +73,11 @@ class ProcessHeatIT {
         fleets.forEach((plant, fleet) -> assertThat(fleet.boilers()).extracting(b -> b.assetId() + "="
                 + b.capacityMw()).containsExactlyElementsOf(model.boilerIds(plant).stream()
                 .map(b -> b + "=" + model.capacityMw(plant, b)).toList()));
+        fleets.values().forEach(fleet -> assertThat(fleet.boilers()).as("a plan stays within the simulator's "
+                + "setpoint rate limit").allSatisfy(b -> {
+                    assertThat(b.rampMw()).isLessThanOrEqualTo(b.capacityMw() * PlantModel.RAMP_FRACTION_PER_MINUTE / 2);
+                    assertThat(b.minStableMw() + b.rampMw())
+                            .isLessThanOrEqualTo(b.capacityMw() * PlantModel.RAMP_FRACTION_PER_MINUTE);
+                }));
     }
 }
