@@ -2,6 +2,7 @@ package io.greenlang.scada.bridge;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -95,6 +96,10 @@ final class TelemetryForwarder implements AutoCloseable {
     private ScadaConnectionStatus pendingStatus;
     private long unreportedBatches;
     private long unreportedSamples;
+    /** When the first batch of the unreported stretch of losses was read; null when nothing is unreported. */
+    private Instant unreportedSince;
+    /** When the last batch appended to the spool was read; null before the first. */
+    private Instant lastSpooledAt;
     private boolean losing;
     private boolean drainScheduled;
     private boolean stopped;
@@ -154,7 +159,7 @@ final class TelemetryForwarder implements AutoCloseable {
         this.spooledBytes = meters.gauge(GlMetrics.SCADA_SPOOLED_BYTES, plantId);
         for (Spool.Corruption c : spool.corruptions()) {
             // how many batches the cut-off bytes held is unknown: at least one
-            lose(1, 0, "corrupt");
+            lose(1, 0, "corrupt", Instant.now());
             LOG.error("[{}] scada-bridge: the spool lost telemetry to {} in {}; reported on {} as lost_batches",
                     plantId, c.reason(), c.segment(), telemetry.name());
         }
@@ -317,8 +322,9 @@ final class TelemetryForwarder implements AutoCloseable {
         String problem = unreportedBatches > 0 ? "full" : append(value, LOSS_REPORT_ROOM);
         if (problem == null) {
             losing = false;
+            lastSpooledAt = batch.getMeta().getOccurredAt();
         } else {
-            lose(1, batch.getSamples().size(), problem);
+            lose(1, batch.getSamples().size(), problem, batch.getMeta().getOccurredAt());
         }
         updateGauges();
     }
@@ -337,7 +343,10 @@ final class TelemetryForwarder implements AutoCloseable {
         }
     }
 
-    private void lose(long batches, long samples, String reason) {
+    private void lose(long batches, long samples, String reason, Instant readAt) {
+        if (unreportedBatches == 0) {
+            unreportedSince = readAt;
+        }
         unreportedBatches += batches;
         unreportedSamples += samples;
         batchesLost.addAndGet(batches);
@@ -351,9 +360,18 @@ final class TelemetryForwarder implements AutoCloseable {
         }
     }
 
+    /**
+     * The report of the unreported losses. Its time is when the first lost batch was read (not when the report is
+     * written, which may be later), and never before the last batch spooled ahead of it, so that the batches on the
+     * topic stay in the order the bridge read them.
+     */
     private TelemetryBatch lossReport() {
+        Instant at = unreportedSince == null ? Instant.now() : unreportedSince;
+        if (lastSpooledAt != null && at.isBefore(lastSpooledAt)) {
+            at = lastSpooledAt;
+        }
         return TelemetryBatch.newBuilder()
-                .setMeta(meta.get())
+                .setMeta(EventMeta.newBuilder(meta.get()).setOccurredAt(at).build())
                 .setPlantId(plantId)
                 .setSamples(List.of())
                 .setHistorical(true)
@@ -368,6 +386,7 @@ final class TelemetryForwarder implements AutoCloseable {
                 unreportedBatches, unreportedSamples, telemetry.name());
         unreportedBatches = 0;
         unreportedSamples = 0;
+        unreportedSince = null;
     }
 
     // ------------------------------------------------------------------ drain
@@ -476,7 +495,8 @@ final class TelemetryForwarder implements AutoCloseable {
             TelemetryBatch batch = deserialize(chunk.get(acknowledged));
             spool.remove(1);
             LOG.error("[{}] scada-bridge: Kafka refused a spooled batch for good; dropping it", plantId, failure);
-            lose(1, batch == null ? 0 : batch.getSamples().size(), "rejected");
+            lose(1, batch == null ? 0 : batch.getSamples().size(), "rejected",
+                    batch == null ? Instant.now() : batch.getMeta().getOccurredAt());
         } else {
             LOG.info("[{}] scada-bridge: Kafka still does not take telemetry ({}); {} batches wait in the spool, "
                     + "retrying in {} ms", plantId, failure.toString(), spool.records(), retryInterval.toMillis());
