@@ -105,7 +105,7 @@ final class ProcessHeat implements AutoCloseable {
             KafkaClients kafka = new KafkaClients(config);
             plantState = PlantStateApp.create(config, catalog, PlantSettings.fromConfig(config),
                     home.resolve("plant-state"), new PlantMetrics());
-            Map<String, BoilerFleet> fleets = fleets(config, plants, boilers);
+            Map<String, BoilerFleet> fleets = fleets(config, plants, boilers, writeBack);
             dispatch = DispatchApp.create(config, catalog, plantId -> Optional.ofNullable(fleets.get(plantId)),
                     home.resolve("dispatch"));
             agentHealth = AgentHealthApp.create(config, catalog, AgentHealthSettings.fromConfig(config),
@@ -151,19 +151,19 @@ final class ProcessHeat implements AutoCloseable {
     }
 
     /**
-     * The dispatch fleets: the simulated plants' boilers with the simulator's capacities and ramps its setpoints
-     * accept, replaced by the fleet
+     * The dispatch fleets: the simulated plants' boilers with the simulator's capacities (and, for write-back, ramps
+     * its setpoints accept), replaced by the fleet
      * of {@code GL_DISPATCH_FLEET_PATH} for every plant that file names.
      */
-    static Map<String, BoilerFleet> fleets(GlConfig config, int plants, int boilers) {
+    static Map<String, BoilerFleet> fleets(GlConfig config, int plants, int boilers, boolean writeBack) {
         PlantModel model = new PlantModel(plants, boilers, SEED);
         Map<String, BoilerFleet> fleets = new HashMap<>();
         for (String plantId : model.plantIds()) {
             List<Double> capacities = model.boilerIds(plantId).stream()
                     .map(boiler -> model.capacityMw(plantId, boiler)).toList();
             BoilerFleet fleet = BoilerFleet.simulated(plantId, capacities, SEED);
-            fleets.put(plantId, new BoilerFleet(plantId, fleet.boilers().stream().map(ProcessHeat::withinWriteLimits)
-                    .toList(), fleet.criticalShare(), fleet.carbonPricePerTonne()));
+            fleets.put(plantId, !writeBack ? fleet : new BoilerFleet(plantId, fleet.boilers().stream()
+                    .map(ProcessHeat::withinWriteLimits).toList(), fleet.criticalShare(), fleet.carbonPricePerTonne()));
         }
         Optional<Path> file = config.dispatchFleetPath();
         if (file.isPresent()) {

@@ -64,17 +64,23 @@ class ProcessHeatIT {
     }
 
     @Test
-    void shouldPlanEachSimulatedPlantWithTheSimulatorsBoilerCapacitiesAndRampsItsSetpointsAccept() {
+    void shouldPlanSimulatedPlantsWithTheSimulatorsCapacitiesAndUnderWriteBackWithRampsItsSetpointsAccept() {
         GlConfig config = GlConfig.load(Map.of(), Optional.empty());
 
-        Map<String, BoilerFleet> fleets = ProcessHeat.fleets(config, 3, 4);
+        Map<String, BoilerFleet> fleets = ProcessHeat.fleets(config, 3, 4, false);
+        Map<String, BoilerFleet> closedLoop = ProcessHeat.fleets(config, 3, 4, true);
 
         PlantModel model = new PlantModel(3, 4, ProcessHeat.SEED);
         assertThat(fleets).containsOnlyKeys("plant-1", "plant-2", "plant-3");
         fleets.forEach((plant, fleet) -> assertThat(fleet.boilers()).extracting(b -> b.assetId() + "="
                 + b.capacityMw()).containsExactlyElementsOf(model.boilerIds(plant).stream()
                 .map(b -> b + "=" + model.capacityMw(plant, b)).toList()));
-        fleets.values().forEach(fleet -> assertThat(fleet.boilers()).as("a plan stays within the simulator's "
+        assertThat(fleets.get("plant-1")).isEqualTo(BoilerFleet.simulated("plant-1", model.boilerIds("plant-1").stream()
+                .map(b -> model.capacityMw("plant-1", b)).toList(), ProcessHeat.SEED));
+        closedLoop.forEach((plant, fleet) -> assertThat(fleet.boilers()).extracting(b -> b.assetId() + "="
+                + b.capacityMw()).containsExactlyElementsOf(fleets.get(plant).boilers().stream()
+                .map(b -> b.assetId() + "=" + b.capacityMw()).toList()));
+        closedLoop.values().forEach(fleet -> assertThat(fleet.boilers()).as("a plan stays within the simulator's "
                 + "setpoint rate limit").allSatisfy(b -> {
                     assertThat(b.rampMw()).isLessThanOrEqualTo(b.capacityMw() * PlantModel.RAMP_FRACTION_PER_MINUTE / 2);
                     assertThat(b.minStableMw() + b.rampMw())
