@@ -18,8 +18,10 @@ import javax.sql.DataSource;
 import io.greenlang.localstack.LocalStack;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.postgresql.ds.PGSimpleDataSource;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -68,14 +70,21 @@ public final class TestInfra {
     }
 
     /**
-     * Creates this class's topic {@code base} with one replica and returns its full name. Fails if it exists:
-     * the broker has {@code auto.create.topics.enable=false}, like production.
+     * Creates this class's topic {@code base} with one replica and returns its full name once every partition's
+     * leader serves (answers {@code ListOffsets}; producing in the moment before that gets NOT_LEADER_OR_FOLLOWER).
+     * Fails if it exists: the broker has {@code auto.create.topics.enable=false}, like production.
      */
     public String createTopic(String base, int partitions) {
         String name = topic(base);
         try {
             adminClient().createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
                     .all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> leaders = new HashMap<>();
+            for (int partition = 0; partition < partitions; partition++) {
+                leaders.put(new TopicPartition(name, partition), OffsetSpec.latest());
+            }
+            // the admin client retries NOT_LEADER_OR_FOLLOWER until the leader answers
+            adminClient().listOffsets(leaders).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             return name;
         } catch (ExecutionException e) {
             throw new IllegalStateException("Cannot create topic " + name, e.getCause());

@@ -21,8 +21,10 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -168,6 +170,11 @@ public final class TopicAdmin {
         if (!applied.isEmpty()) {
             awaitPropagation(topics, applied);
         }
+        List<String> grown = new ArrayList<>(creations.stream().map(NewTopic::name).toList());
+        grown.addAll(raises.keySet());
+        if (!grown.isEmpty()) {
+            awaitLeaders(grown);
+        }
         applied.forEach(d -> log.info("Applied: {}", d.describe()));
         leftAlone.forEach(d -> log.warn("Left alone: {}", d.describe()));
         return new ApplyReport(applied, leftAlone);
@@ -189,6 +196,38 @@ public final class TopicAdmin {
             if (System.nanoTime() > deadline) {
                 throw new TopicAdminException("Applied changes are not visible after " + timeout + ": "
                         + pending.stream().map(TopicDifference::describe).collect(Collectors.joining("; ")), null);
+            }
+            try {
+                Thread.sleep(PROPAGATION_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptException(e);
+            }
+        }
+    }
+
+    /**
+     * Waits until the leader of every partition of these topics serves requests. A broker learns that it leads a
+     * new partition a little after the metadata says so; a producer writing in that window gets
+     * NOT_LEADER_OR_FOLLOWER, and an idempotent producer retrying through it has been seen to leave a batch
+     * unsent until its delivery timeout. A {@code ListOffsets} answered by every leader closes the window.
+     */
+    private void awaitLeaders(List<String> topicNames) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        get(admin.describeTopics(topicNames).allTopicNames()).forEach((name, description) ->
+                description.partitions().forEach(p -> partitions.put(new TopicPartition(name, p.partition()),
+                        OffsetSpec.latest())));
+        while (true) {
+            try {
+                get(admin.listOffsets(partitions).all());
+                return;
+            } catch (TopicAdminException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new TopicAdminException("The leaders of " + topicNames + " do not serve after " + timeout
+                            + ": " + e.getMessage(), e.getCause());
+                }
+                log.debug("Partition leaders not serving yet: {}", e.getMessage());
             }
             try {
                 Thread.sleep(PROPAGATION_POLL.toMillis());

@@ -5,13 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 import io.greenlang.testkit.GreenLangIntegrationTest;
@@ -112,5 +119,37 @@ class TopicAdminIT {
 
         assertThat(admin.describe(List.of(catalog.runState())).get(0).replicationFactor()).isEqualTo(1);
         assertThat(admin.diff(List.of(catalog.runState()))).isEmpty();
+    }
+
+    @Test
+    void shouldReturnFromApplyOnlyWhenEveryNewPartitionTakesRecordsWithoutARetry(TestInfra infra) throws Exception {
+        // the whole catalog: with a few hundred partitions the broker takes leadership noticeably after the
+        // metadata shows it
+        TopicCatalog catalog = catalog(infra, "leaders");
+        TopicAdmin admin = new TopicAdmin(infra.adminClient(), TIMEOUT);
+        List<? extends Topic<?, ?>> topics = catalog.all();
+
+        admin.apply(topics);
+
+        Map<String, Object> properties = infra.producerProperties();
+        properties.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<Future<RecordMetadata>> sends = new ArrayList<>();
+            for (Topic<?, ?> topic : topics) {
+                for (int partition = 0; partition < topic.partitions(); partition++) {
+                    sends.add(producer.send(new ProducerRecord<>(topic.name(), partition, new byte[] {1}, new byte[] {1})));
+                }
+            }
+            producer.flush();
+            for (Future<RecordMetadata> send : sends) {
+                assertThat(send.get(30, TimeUnit.SECONDS).offset()).isZero();
+            }
+            double retries = producer.metrics().entrySet().stream()
+                    .filter(e -> e.getKey().name().equals("record-retry-total")
+                            && e.getKey().group().equals("producer-metrics"))
+                    .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
+            assertThat(retries).as("produce retries (NOT_LEADER_OR_FOLLOWER right after creation)").isZero();
+        }
     }
 }
