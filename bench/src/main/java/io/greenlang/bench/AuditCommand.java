@@ -69,12 +69,20 @@ final class AuditCommand implements Callable<Integer> {
         Map<String, Object> json = new LinkedHashMap<>(result.toMap());
         boolean met = result.audit().eventsPerSecond() >= TARGET_EVENTS_PER_SEC
                 && result.ratio() >= TARGET_RATIO_TO_RAW_COPY;
-        json.put("targets", Map.of("events_per_sec_at_least", TARGET_EVENTS_PER_SEC,
-                "audit_to_raw_copy_at_least", TARGET_RATIO_TO_RAW_COPY, "met", met));
+        // append writes the raw COPY's rows into the same table and does more besides: it cannot be faster
+        boolean reachable = result.raw().eventsPerSecond() >= TARGET_EVENTS_PER_SEC;
+        Map<String, Object> targets = new LinkedHashMap<>();
+        targets.put("events_per_sec_at_least", TARGET_EVENTS_PER_SEC);
+        targets.put("audit_to_raw_copy_at_least", TARGET_RATIO_TO_RAW_COPY);
+        targets.put("met", met);
+        targets.put("events_per_sec_reachable_on_this_machine", reachable);
+        json.put("targets", targets);
         spec.commandLine().getOut().println(Bench.json().writeValueAsString(json));
         spec.commandLine().getOut().flush();
-        err.println(result.summary() + String.format("; targets (>= %,.0f events/s, >= %.1fx raw COPY) %s",
-                TARGET_EVENTS_PER_SEC, TARGET_RATIO_TO_RAW_COPY, met ? "met" : "NOT met"));
+        err.println(result.summary() + String.format("; targets (>= %,.0f events/s, >= %.1fx raw COPY) %s%s",
+                TARGET_EVENTS_PER_SEC, TARGET_RATIO_TO_RAW_COPY, met ? "met" : "NOT met",
+                reachable ? "" : String.format("; %,.0f events/s out of reach here: the raw COPY itself reaches %,.0f "
+                        + "rows/s", TARGET_EVENTS_PER_SEC, result.raw().eventsPerSecond())));
         err.flush();
         return 0;
     }

@@ -23,7 +23,8 @@ import io.greenlang.localstack.LocalStack;
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = "Events/s of AuditReplay (gl.run.events + gl.step.events into a scratch schema, compared with "
-                + "the live store) next to a raw KafkaConsumer read of the same partitions, in the same run.")
+                + "the live store) next to a raw KafkaConsumer read of the same partitions, in the same run, and "
+                + "the two floors no replay can beat (decode and hash in memory; a bare COPY of the rows).")
 final class ReplayBenchCommand implements Callable<Integer> {
 
     /** Target of the replay issue: the replay at least half as fast as a raw read of the topics. */
@@ -69,11 +70,18 @@ final class ReplayBenchCommand implements Callable<Integer> {
         }
         Map<String, Object> json = new LinkedHashMap<>(result.toMap());
         boolean met = result.ratio() >= TARGET_RATIO_TO_RAW_READ;
-        json.put("targets", Map.of("replay_to_raw_read_at_least", TARGET_RATIO_TO_RAW_READ, "met", met));
+        // no replay that reads, hashes and stores every event is faster than the slower floor
+        boolean reachable = result.ceilingRatio() >= TARGET_RATIO_TO_RAW_READ;
+        Map<String, Object> targets = new LinkedHashMap<>();
+        targets.put("replay_to_raw_read_at_least", TARGET_RATIO_TO_RAW_READ);
+        targets.put("met", met);
+        targets.put("reachable_on_this_machine", reachable);
+        json.put("targets", targets);
         spec.commandLine().getOut().println(Bench.json().writeValueAsString(json));
         spec.commandLine().getOut().flush();
-        err.println(result.summary() + String.format("; target (>= %.1fx raw read) %s", TARGET_RATIO_TO_RAW_READ,
-                met ? "met" : "NOT met"));
+        err.println(result.summary() + String.format("; target (>= %.1fx raw read) %s%s", TARGET_RATIO_TO_RAW_READ,
+                met ? "met" : "NOT met", reachable ? "" : String.format(" and out of reach here (ceiling %.3fx)",
+                        result.ceilingRatio())));
         err.flush();
         return 0;
     }

@@ -1,5 +1,7 @@
 package io.greenlang.bench.replay;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -16,6 +18,7 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
@@ -31,7 +34,12 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
 
+import io.greenlang.audit.AuditDecoder;
+import io.greenlang.audit.AuditHash;
+import io.greenlang.audit.AuditRecord;
 import io.greenlang.audit.AuditReplay;
 import io.greenlang.audit.AuditStore;
 import io.greenlang.audit.ReplayOptions;
@@ -41,6 +49,7 @@ import io.greenlang.events.run.RunEvent;
 import io.greenlang.events.run.StepEvent;
 import io.greenlang.events.run.StepEventKind;
 import io.greenlang.events.run.StepStatus;
+import io.greenlang.common.json.Hashing;
 import io.greenlang.schemas.EventSamples;
 import io.greenlang.topics.Topic;
 import io.greenlang.topics.TopicAdmin;
@@ -61,6 +70,17 @@ import io.greenlang.topics.TopicCatalog;
  * replay's {@code max.poll.records}) reading the same partitions from their beginnings to their end offsets and
  * counting the records. No platform code sits between it and the broker. The ratio is taken against the faster of
  * the two baseline reads.
+ *
+ * <p>Two floors, measured in the same run after the replay, bound what any replay can reach on the machine:
+ * <ul>
+ *   <li><b>decode and hash</b>: the baseline's read, plus {@link AuditDecoder#decode} and {@link AuditHash#link}
+ *       of every record into its chain's head, kept in memory: the work of a replay without its database;</li>
+ *   <li><b>bare write</b>: a {@code COPY ... FROM STDIN} of the rows the replay stored (copied out of the scratch
+ *       schema beforehand) into an {@code UNLOGGED} table without any index, constraint or trigger, in one
+ *       transaction: the cheapest way to store the rows a replay must store.</li>
+ * </ul>
+ * A replay that reads, hashes and stores every event can be no faster than the slower floor, so the slower floor
+ * divided by the raw read is the highest ratio to the raw read any implementation can reach here.
  *
  * <p>Never touches a schema it did not create: both schemas are new ({@code gl_bench_*} with a random suffix) and
  * are dropped at the end. It produces into the catalog's topics of the broker it is given, so it is meant for a
@@ -116,6 +136,26 @@ public final class ReplayBenchmark {
     }
 
     /**
+     * The floors: what a replay cannot do without.
+     *
+     * @param decodeAndHash the raw read plus decoding and hashing every record into its chain
+     * @param bareWrite     a COPY of the replayed rows into an unlogged table without indexes (records = rows)
+     */
+    public record Floors(Read decodeAndHash, Read bareWrite) {
+        /** The slower of the two: no replay that reads, hashes and stores every event is faster. */
+        public Read slower() {
+            return decodeAndHash.recordsPerSecond() <= bareWrite.recordsPerSecond() ? decodeAndHash : bareWrite;
+        }
+
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("decode_and_hash", decodeAndHash.toMap());
+            m.put("bare_write", bareWrite.toMap());
+            return m;
+        }
+    }
+
+    /**
      * One replay's figures.
      *
      * @param eventsReplayed  from the report
@@ -166,8 +206,10 @@ public final class ReplayBenchmark {
      * @param fill         the untimed replay that filled the live store, or null if it was left empty
      * @param baselines    the raw reads, before and after the measured replay
      * @param replay       the measured replay into the scratch schema
+     * @param floors       the floors measured after the replay
      */
-    public record Result(Settings settings, long produceNanos, Replay fill, List<Read> baselines, Replay replay) {
+    public record Result(Settings settings, long produceNanos, Replay fill, List<Read> baselines, Replay replay,
+                         Floors floors) {
         /** The faster of the baseline reads. */
         public Read bestBaseline() {
             return baselines.stream().max((a, b) -> Double.compare(a.recordsPerSecond(), b.recordsPerSecond()))
@@ -182,6 +224,14 @@ public final class ReplayBenchmark {
         /** The same without the comparison. */
         public double ratioWithoutComparison() {
             return replay.eventsPerSecondWithoutComparison() / bestBaseline().recordsPerSecond();
+        }
+
+        /**
+         * The slower floor divided by the best baseline's records/s: the highest {@link #ratio()} a replay that
+         * reads, hashes and stores every event can reach on this machine.
+         */
+        public double ceilingRatio() {
+            return floors.slower().recordsPerSecond() / bestBaseline().recordsPerSecond();
         }
 
         /** True if every replayed chain compared equal with the live store. */
@@ -206,6 +256,13 @@ public final class ReplayBenchmark {
             m.put("raw_read_baseline", baselines.stream().map(Read::toMap).toList());
             m.put("replay_to_raw_read", round3(ratio()));
             m.put("replay_without_comparison_to_raw_read", round3(ratioWithoutComparison()));
+            m.put("floors", floors.toMap());
+            m.put("decode_and_hash_to_raw_read",
+                    round3(floors.decodeAndHash().recordsPerSecond() / bestBaseline().recordsPerSecond()));
+            m.put("bare_write_to_raw_read",
+                    round3(floors.bareWrite().recordsPerSecond() / bestBaseline().recordsPerSecond()));
+            m.put("ceiling_ratio_to_raw_read", round3(ceilingRatio()));
+            m.put("replay_to_slower_floor", round3(replay.eventsPerSecond() / floors.slower().recordsPerSecond()));
             m.put("all_equal", allEqual());
             return m;
         }
@@ -214,12 +271,15 @@ public final class ReplayBenchmark {
         public String summary() {
             return String.format("replay: %,.0f events/s (%,.0f without the %.1f s comparison; %,d replayed, %,d "
                             + "appended in %.1f s); raw read %,.0f records/s (best of %s); ratio %.3f (%.3f without "
-                            + "comparison); %,d events, %,d chains, batches of %,d, live store %s, chains %s",
+                            + "comparison); floors: decode+hash %,.0f events/s, bare write %,.0f rows/s, ceiling "
+                            + "ratio %.3f; %,d events, %,d chains, batches of %,d, live store %s, chains %s",
                     replay.eventsPerSecond(), replay.eventsPerSecondWithoutComparison(),
                     replay.comparisonNanos() / 1e9, replay.eventsReplayed(), replay.appended(),
                     replay.elapsedNanos() / 1e9, bestBaseline().recordsPerSecond(),
                     baselines.stream().map(b -> String.format("%,.0f", b.recordsPerSecond())).toList(), ratio(),
-                    ratioWithoutComparison(), settings.events(), settings.usedChains(), settings.batch(),
+                    ratioWithoutComparison(), floors.decodeAndHash().recordsPerSecond(),
+                    floors.bareWrite().recordsPerSecond(), ceilingRatio(), settings.events(), settings.usedChains(),
+                    settings.batch(),
                     settings.fillLive() ? "filled" : "empty", replay.counts());
         }
     }
@@ -291,7 +351,15 @@ public final class ReplayBenchmark {
             baselines.add(read(catalog, settings, progress));
             progress.report(String.format("  %,.0f records/s", baselines.get(1).recordsPerSecond()));
 
-            Result result = new Result(settings, produceNanos, fill, baselines, measured);
+            progress.report("floor: raw read, decode and hash every record into its chain, in memory ...");
+            Read decodeAndHash = decodeAndHash(catalog, settings, progress);
+            progress.report(String.format("  %,.0f events/s", decodeAndHash.recordsPerSecond()));
+            progress.report("floor: COPY of the replayed rows into an unlogged table without indexes ...");
+            Read bareWrite = bareWrite(scratch);
+            progress.report(String.format("  %,.0f rows/s", bareWrite.recordsPerSecond()));
+
+            Result result = new Result(settings, produceNanos, fill, baselines, measured,
+                    new Floors(decodeAndHash, bareWrite));
             check(result);
             return result;
         } finally {
@@ -310,7 +378,10 @@ public final class ReplayBenchmark {
             throw new IllegalStateException("appended " + result.replay().appended() + " of " + settings.events()
                     + " events into the scratch schema");
         }
-        for (Read read : result.baselines()) {
+        List<Read> reads = new ArrayList<>(result.baselines());
+        reads.add(result.floors().decodeAndHash());
+        reads.add(result.floors().bareWrite());
+        for (Read read : reads) {
             if (read.records() != settings.events()) {
                 throw new IllegalStateException("the baseline read " + read.records() + " of " + settings.events()
                         + " records");
@@ -427,6 +498,65 @@ public final class ReplayBenchmark {
 
     /** The baseline: every partition of the audited topics from its beginning to its end offset, counted. */
     private Read read(TopicCatalog catalog, Settings settings, Progress progress) {
+        return read(catalog, settings, progress, record -> {
+        });
+    }
+
+    /**
+     * The decode-and-hash floor: the baseline's read, and every record decoded as the replay decodes it and linked
+     * into its chain's head (a map in memory).
+     */
+    private Read decodeAndHash(TopicCatalog catalog, Settings settings, Progress progress) {
+        Map<String, Topic<?, ?>> topics = new HashMap<>();
+        for (String base : TOPICS) {
+            Topic<?, ?> topic = catalog.byName(catalog.prefix() + base).orElseThrow();
+            topics.put(topic.name(), topic);
+        }
+        Map<String, String> heads = new HashMap<>();
+        Read read = read(catalog, settings, progress, record -> {
+            AuditRecord audit = AuditDecoder.decode(topics.get(record.topic()), record).record();
+            String head = heads.getOrDefault(audit.chainId(), Hashing.ZERO_HASH);
+            heads.put(audit.chainId(), AuditHash.link(head, audit.canonicalJson()));
+        });
+        if (heads.size() != settings.usedChains()) {
+            throw new IllegalStateException("the decode-and-hash floor built " + heads.size() + " chains, expected "
+                    + settings.usedChains());
+        }
+        return read;
+    }
+
+    /**
+     * The bare-write floor: the rows of the replay's target copied out (not timed), then copied into a new
+     * {@code UNLOGGED} table of the same columns without any index, constraint or trigger, in one transaction.
+     */
+    private Read bareWrite(String scratch) throws Exception {
+        String columns = "chain_id, seq, event_id, event_type, topic, partition, \"offset\", occurred_at, recorded_at, "
+                + "tenant_id, canonical_json, prev_hash, hash";
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
+            ByteArrayOutputStream rows = new ByteArrayOutputStream();
+            long exported = copy.copyOut("COPY (SELECT " + columns + " FROM " + scratch + ".audit_events) TO STDOUT",
+                    rows);
+            // LIKE without INCLUDING copies the columns and NOT NULL only: no index, check, default or trigger
+            statement.execute("CREATE UNLOGGED TABLE " + scratch + ".bare_write_floor (LIKE " + scratch
+                    + ".audit_events)");
+            byte[] text = rows.toByteArray();
+            connection.setAutoCommit(false);
+            long start = System.nanoTime();
+            long copied = copy.copyIn("COPY " + scratch + ".bare_write_floor (" + columns + ") FROM STDIN",
+                    new ByteArrayInputStream(text));
+            connection.commit();
+            long nanos = System.nanoTime() - start;
+            if (copied != exported) {
+                throw new IllegalStateException("the bare-write floor copied " + copied + " of " + exported + " rows");
+            }
+            return new Read(copied, nanos);
+        }
+    }
+
+    /** Reads every partition of the audited topics from its beginning to its end offset, handing each record on. */
+    private Read read(TopicCatalog catalog, Settings settings, Progress progress,
+                      Consumer<ConsumerRecord<byte[], byte[]>> work) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -460,6 +590,7 @@ public final class ReplayBenchmark {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
+                        work.accept(record);
                         count++;
                     }
                 }
