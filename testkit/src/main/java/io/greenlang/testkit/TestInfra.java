@@ -83,8 +83,7 @@ public final class TestInfra {
             for (int partition = 0; partition < partitions; partition++) {
                 leaders.put(new TopicPartition(name, partition), OffsetSpec.latest());
             }
-            // the admin client retries NOT_LEADER_OR_FOLLOWER until the leader answers
-            adminClient().listOffsets(leaders).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            awaitLeaders(leaders);
             return name;
         } catch (ExecutionException e) {
             throw new IllegalStateException("Cannot create topic " + name, e.getCause());
@@ -93,6 +92,26 @@ public final class TestInfra {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted creating topic " + name, e);
+        }
+    }
+
+    /**
+     * Waits until every partition's leader answers {@code ListOffsets}. The admin client retries
+     * NOT_LEADER_OR_FOLLOWER itself, but fails at once on a topic its metadata does not show yet.
+     */
+    private void awaitLeaders(Map<TopicPartition, OffsetSpec> partitions)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ADMIN_TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                adminClient().listOffsets(partitions).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(20);
+            }
         }
     }
 
