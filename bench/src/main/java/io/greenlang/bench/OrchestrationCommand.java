@@ -70,6 +70,12 @@ final class OrchestrationCommand implements Callable<Integer> {
                     + "in code (default: ${DEFAULT-VALUE}).")
     private String planner;
 
+    @Option(names = "--tenants", defaultValue = "10",
+            description = "Tenants the runs are spread over, round robin. Each tenant may have "
+                    + "GL_MAX_TENANT_PARALLEL_STEPS (100) steps in flight, so with 1 the throughput phase measures that "
+                    + "quota, not the orchestrator (default: ${DEFAULT-VALUE}).")
+    private int tenants;
+
     @Option(names = "--baseline-records", defaultValue = "200000",
             description = "Records of the raw Kafka baseline measured in the same run (default: ${DEFAULT-VALUE}).")
     private int baselineRecords;
@@ -82,7 +88,7 @@ final class OrchestrationCommand implements Callable<Integer> {
         }
         OrchestrationBenchmark.Settings settings = new OrchestrationBenchmark.Settings(runs,
                 Duration.ofSeconds(warmupSeconds), pacedRuns, pacedRate, commitIntervalMs, partitions, planner.equals("compiler"),
-                Duration.ofMinutes(10));
+                Duration.ofMinutes(10), tenants);
         KafkaBaseline.Settings baselineSettings = new KafkaBaseline.Settings(baselineRecords, 200, 1);
         Map<String, Object> json = Bench.withBroker(bootstrapServers, err, servers -> {
             OrchestrationBenchmark.Result result = new OrchestrationBenchmark(servers).run(settings, message -> {
@@ -134,11 +140,12 @@ final class OrchestrationCommand implements Callable<Integer> {
         targets.put("p99_reachable_on_this_machine", relayP99 < TARGET_P99_OVERHEAD_MS);
         json.put("targets", targets);
         json.put("summary", String.format("orchestration: %,.0f steps/s (%d runs x %d steps at once); scheduling "
-                        + "overhead at %.0f steps/s p50 %.0f ms p99 %.0f ms; commit.interval.ms %d, %d partitions; kafka baseline "
+                        + "overhead at %.0f steps/s p50 %.0f ms p99 %.0f ms; commit.interval.ms %d, %d partitions, %d tenants; kafka baseline "
                         + "produce %,.0f records/s (ratio %.4f); %s; targets (>= %.0f steps/s, p99 < %.0f ms) %s",
                 throughput.stepsPerSecond(), throughput.runs(), OrchestrationBenchmark.STEPS_PER_RUN,
                 paced == null ? 0 : paced.stepsPerSecond(), paced == null ? Double.NaN : paced.overheadMs().p50(), p99,
-                result.settings().commitIntervalMs(), result.settings().partitions(), baselineRate, ratio,
+                result.settings().commitIntervalMs(), result.settings().partitions(), result.settings().tenants(),
+                baselineRate, ratio,
                 relay.summary(), TARGET_STEPS_PER_SEC,
                 TARGET_P99_OVERHEAD_MS, met ? "met" : "NOT met"));
         return json;

@@ -100,7 +100,8 @@ public final class OrchestrationBenchmark {
                 - {name: s10, agent: GL-BENCH-001, depends_on: [s08, s09], inputs: {upstream: "${steps.s08.outputs.result}"}}
             """;
 
-    private static final String TENANT = "bench";
+    /** Runs are spread round robin over this many tenants named {@code bench-0}, {@code bench-1}, ... */
+    private static final String TENANT_PREFIX = "bench-";
     private static final int WARMUP_BATCH = 100;
 
     /**
@@ -115,15 +116,19 @@ public final class OrchestrationBenchmark {
      *                         default); a deployment sizes them to its stream threads
      * @param compilePlans     plan with the real compiler from {@link #PIPELINE} (else build the plan in code)
      * @param timeout          how long one phase may take at most
+     * @param tenants          tenants the runs are spread over, round robin; each tenant has at most
+     *                         {@code GL_MAX_TENANT_PARALLEL_STEPS} (100) steps in flight, so with one tenant the
+     *                         throughput phase measures that quota rather than the orchestrator
      */
     public record Settings(int runs, Duration warmup, int pacedRuns, double pacedRunsPerSecond, int commitIntervalMs,
-                           int partitions, boolean compilePlans, Duration timeout) {
+                           int partitions, boolean compilePlans, Duration timeout, int tenants) {
 
         /** Validates. */
         public Settings {
-            if (runs < 1 || pacedRuns < 0 || pacedRunsPerSecond <= 0 || commitIntervalMs < 1 || partitions < 1) {
-                throw new IllegalArgumentException(
-                        "runs >= 1, paced runs >= 0, paced rate > 0, commit interval >= 1 ms, partitions >= 1");
+            if (runs < 1 || pacedRuns < 0 || pacedRunsPerSecond <= 0 || commitIntervalMs < 1 || partitions < 1
+                    || tenants < 1) {
+                throw new IllegalArgumentException("runs >= 1, paced runs >= 0, paced rate > 0, commit interval >= 1 "
+                        + "ms, partitions >= 1, tenants >= 1");
             }
             Objects.requireNonNull(warmup, "warmup");
             Objects.requireNonNull(timeout, "timeout");
@@ -222,6 +227,7 @@ public final class OrchestrationBenchmark {
             m.put("latency_phase", latency);
             m.put("commit_interval_ms", settings.commitIntervalMs());
             m.put("partitions", settings.partitions());
+            m.put("tenants", settings.tenants());
             m.put("planner", settings.compilePlans() ? "PipelineCompiler" : "plan built in code");
             m.put("policy", "PolicyEngines.defaultOnly(ALLOW)");
             m.put("processing_guarantee", StreamsConfig.EXACTLY_ONCE_V2);
@@ -271,7 +277,7 @@ public final class OrchestrationBenchmark {
     private Result measure(Settings settings, Progress progress, TopicCatalog catalog, Path stateDir,
                            Map<String, Object> client, String prefix) throws Exception {
         RunPlanner planner = settings.compilePlans() ? RunPlanner.compiling(new PipelineCompiler())
-                : request -> planInCode();
+                : request -> planInCode(request.getMeta().getTenantId());
         OrchestratorMetrics metrics = OrchestratorMetrics.unregistered();
         Map<String, Object> streams = new HashMap<>(RunOrchestratorApp.defaultStreamsOverrides(stateDir));
         streams.put(StreamsConfig.APPLICATION_ID_CONFIG, prefix + RunOrchestratorApp.APPLICATION_ID);
@@ -300,7 +306,7 @@ public final class OrchestrationBenchmark {
             }
             while (System.nanoTime() < warmupEnd) {
                 List<String> batch = runIds(WARMUP_BATCH);
-                send(requests, catalog, batch, observer, 0);
+                send(requests, catalog, batch, observer, 0, settings.tenants());
                 awaitDone(observer, batch, settings.timeout());
                 warmupRuns += batch.size();
             }
@@ -333,7 +339,7 @@ public final class OrchestrationBenchmark {
         long txnsBefore = executor.transactions();
         double commitsBefore = orchestrator.threadMetrics().getOrDefault("commit-total", 0.0);
         long start = System.nanoTime();
-        send(requests, catalog, ids, observer, runsPerSecond);
+        send(requests, catalog, ids, observer, runsPerSecond, settings.tenants());
         long end = awaitDone(observer, ids, settings.timeout());
         long commits = Math.round(orchestrator.threadMetrics().getOrDefault("commit-total", 0.0) - commitsBefore);
         return new Phase(runs, end - start, Distribution.of(overheads(observer, ids)),
@@ -359,7 +365,7 @@ public final class OrchestrationBenchmark {
 
     /** Requests the runs: all at once ({@code runsPerSecond} 0), or one every 1/{@code runsPerSecond} s. */
     private static void send(KafkaProducer<String, RunRequested> producer, TopicCatalog catalog, List<String> runIds,
-                             Observer observer, double runsPerSecond) {
+                             Observer observer, double runsPerSecond, int tenants) {
         long start = System.nanoTime();
         for (int i = 0; i < runIds.size(); i++) {
             if (runsPerSecond > 0) {
@@ -370,7 +376,7 @@ public final class OrchestrationBenchmark {
             observer.requested.put(runId, System.currentTimeMillis());
             producer.send(new ProducerRecord<>(catalog.runRequests().name(), runId, RunRequested.newBuilder()
                     .setMeta(EventMeta.newBuilder().setEventId(UUID.randomUUID().toString())
-                            .setOccurredAt(Instant.now()).setTenantId(TENANT)
+                            .setOccurredAt(Instant.now()).setTenantId(TENANT_PREFIX + (i % tenants))
                             .setProducer(Producer.newBuilder().setService("bench").setInstance("bench").build())
                             .build())
                     .setRunId(runId)
@@ -454,13 +460,13 @@ public final class OrchestrationBenchmark {
         return runIds.stream().map(id -> observer.succeededMs.get(id) - observer.requested.get(id)).toList();
     }
 
-    private static RunPlan planInCode() {
+    private static RunPlan planInCode(String tenant) {
         List<PlannedStep> steps = new ArrayList<>();
         for (Map.Entry<String, List<String>> step : DAG.entrySet()) {
             steps.add(new PlannedStep(step.getKey(), "GL-BENCH-001", null, List.of(), step.getValue(), Map.of(), 600,
                     0, new io.greenlang.pipeline.StepResources("1", "2Gi"), null, "bench-" + step.getKey()));
         }
-        return new RunPlan("bench-ten-steps", "default", TENANT, Map.of(), Map.of(), steps,
+        return new RunPlan("bench-ten-steps", "default", tenant, Map.of(), Map.of(), steps,
                 List.of(List.copyOf(DAG.keySet())), List.of("s10"), "bench");
     }
 

@@ -19,7 +19,7 @@ class OrchestrationBenchmarkIT {
     void shouldMeasureEveryStepOfBothPhases(TestInfra infra) throws Exception {
         List<String> progress = new ArrayList<>();
         OrchestrationBenchmark.Result result = new OrchestrationBenchmark(infra.bootstrapServers())
-                .run(new OrchestrationBenchmark.Settings(20, Duration.ZERO, 10, 20, 50, 3, true, Duration.ofMinutes(2)),
+                .run(new OrchestrationBenchmark.Settings(20, Duration.ZERO, 10, 20, 50, 3, true, Duration.ofMinutes(2), 2),
                         progress::add);
 
         OrchestrationBenchmark.Phase throughput = result.throughput();
