@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import io.greenlang.testkit.GreenLangIntegrationTest;
 import io.greenlang.testkit.TestInfra;
 
-/** A small orchestration benchmark on the real broker: both phases run and every step is measured. */
+/**
+ * A small orchestration benchmark and its raw exactly-once relay on the real broker: every phase runs and every
+ * step or record is measured.
+ */
 @GreenLangIntegrationTest
 class OrchestrationBenchmarkIT {
 
@@ -19,7 +22,8 @@ class OrchestrationBenchmarkIT {
     void shouldMeasureEveryStepOfBothPhases(TestInfra infra) throws Exception {
         List<String> progress = new ArrayList<>();
         OrchestrationBenchmark.Result result = new OrchestrationBenchmark(infra.bootstrapServers())
-                .run(new OrchestrationBenchmark.Settings(20, Duration.ZERO, 10, 20, 50, 3, true, Duration.ofMinutes(2), 2),
+                .run(new OrchestrationBenchmark.Settings(20, Duration.ZERO, 10, 20, 50, 3, true,
+                        Duration.ofMinutes(2), 2),
                         progress::add);
 
         OrchestrationBenchmark.Phase throughput = result.throughput();
@@ -32,5 +36,21 @@ class OrchestrationBenchmarkIT {
         assertThat(result.paced().overheadMs().p99()).isGreaterThanOrEqualTo(result.paced().overheadMs().p50());
         assertThat(result.toMap()).containsKeys("throughput_phase", "latency_phase", "commit_interval_ms");
         assertThat(progress).anyMatch(p -> p.startsWith("throughput phase"));
+    }
+
+    @Test
+    void shouldRelayEveryRecordOfBothPhasesThroughCommittedTransactions(TestInfra infra) throws Exception {
+        TransactionalRelayBaseline.Result result = new TransactionalRelayBaseline(infra.bootstrapServers())
+                .run(new TransactionalRelayBaseline.Settings(2, 20, 100, 100, 500));
+
+        assertThat(result.handOffMs().samples()).isEqualTo(100);
+        assertThat(result.relayMs().samples()).isEqualTo(100);
+        // a record becomes visible only after the relay's commit: at least part of one interval
+        assertThat(result.handOffMs().p50()).isPositive();
+        assertThat(result.relayMs().p50()).isLessThanOrEqualTo(result.handOffMs().p50());
+        assertThat(result.burstRecords()).isEqualTo(500);
+        assertThat(result.recordsPerSecond()).isPositive();
+        assertThat(result.relayTransactions()).isPositive().isLessThanOrEqualTo(100);
+        assertThat(result.toMap()).containsKeys("hand_off_ms", "of_which_relay_ms", "burst_records_per_sec");
     }
 }
