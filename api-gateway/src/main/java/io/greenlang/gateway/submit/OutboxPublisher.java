@@ -52,6 +52,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The slot and the publication are created before the engine starts ({@link #start()}), so rows committed
  * while the engine is down or still starting are in the slot's WAL and published once it streams.
+ *
+ * <p>The table stays empty: {@link RunStore} deletes each outbox row in the transaction that inserts it (the
+ * insert is in the WAL, which is what is published), and the publication carries inserts only. Nothing prunes
+ * the table because nothing accumulates in it; the slot's retained WAL is what grows while the engine is down.
  */
 final class OutboxPublisher implements AutoCloseable {
 
@@ -274,10 +278,14 @@ final class OutboxPublisher implements AutoCloseable {
                     publication = row.next();
                 }
             }
-            if (!publication) {
-                try (Statement create = connection.createStatement()) {
-                    // slot and schema are validated identifiers (SqlIdentifier / GatewayDatabase)
-                    create.execute("CREATE PUBLICATION " + slot + " FOR TABLE " + outboxTable());
+            try (Statement create = connection.createStatement()) {
+                // slot and schema are validated identifiers (SqlIdentifier / GatewayDatabase); inserts only: the
+                // outbox rows are deleted in the transaction that inserts them, and those deletes carry nothing
+                if (!publication) {
+                    create.execute("CREATE PUBLICATION " + slot + " FOR TABLE " + outboxTable()
+                            + " WITH (publish = 'insert')");
+                } else {
+                    create.execute("ALTER PUBLICATION " + slot + " SET (publish = 'insert')");
                 }
             }
             boolean exists;

@@ -40,7 +40,8 @@ final class RunStore {
     }
 
     /**
-     * Inserts the run and its outbox row in one transaction, unless the tenant already has a run with this
+     * Inserts the run and its outbox row (deleted again before the commit: see {@link OutboxPublisher}) in one
+     * transaction, unless the tenant already has a run with this
      * idempotency key: then nothing is written and that run is returned.
      */
     Insertion insert(StoredRun run, String pipelineName, String pipelineNamespace, String requestedBy,
@@ -70,12 +71,24 @@ final class RunStore {
                             .orElseThrow(() -> new IllegalStateException("idempotency key conflict without a row"));
                     return new Insertion(existing, false);
                 }
+                long outboxId;
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + outbox
-                        + " (record_key, event_type, payload) VALUES (?, ?, ?)")) {
+                        + " (record_key, event_type, payload) VALUES (?, ?, ?) RETURNING id")) {
                     insert.setString(1, run.runId());
                     insert.setString(2, eventType);
                     insert.setBytes(3, payload);
-                    insert.executeUpdate();
+                    try (ResultSet row = insert.executeQuery()) {
+                        row.next();
+                        outboxId = row.getLong(1);
+                    }
+                }
+                // The publisher reads the insert from the WAL, which the replication slot keeps until it is
+                // published; deleting the row in the same transaction keeps the table empty instead of growing
+                // by one row per run forever. The publication carries inserts only, so the delete is not sent.
+                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + outbox
+                        + " WHERE id = ?")) {
+                    delete.setLong(1, outboxId);
+                    delete.executeUpdate();
                 }
                 connection.commit();
                 return new Insertion(run, true);

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The outbox across gateway restarts: a row committed while no engine runs is published once one starts again,
- * and the committed offsets keep a restarted engine from publishing everything again.
+ * and the committed offsets keep a restarted engine from publishing everything again. The outbox table stays
+ * empty throughout: what is published is read from the slot's WAL.
  */
 @GreenLangIntegrationTest
 class OutboxRestartIT {
@@ -52,8 +58,9 @@ class OutboxRestartIT {
 
             String whileDown;
             try (RunSubmissions second = submissions(infra, schema, slot, catalog); ApiServer server = server(second)) {
-                // committed while no engine runs: stays in the slot's WAL
+                // committed while no engine runs: stays in the slot's WAL, though its row was deleted again
                 whileDown = submit(new SubmitFixture.Client(server));
+                assertThat(outboxRows(infra, schema)).as("rows in the outbox table").isZero();
                 await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).pollInSameThread()
                         .until(() -> requests.forKey(whileDown).isEmpty());
                 assertThat(second.healthCheck().check().isUp()).isFalse();
@@ -73,8 +80,32 @@ class OutboxRestartIT {
             assertThat(requests.forKey(published[2])).as("the last batch before the restart, at most twice")
                     .hasSizeBetween(1, 2);
             assertThat(all).hasSizeBetween(4, 5);
+            assertThat(outboxRows(infra, schema)).as("rows in the outbox table").isZero();
+            assertThat(publishedOperations(infra, slot)).as("operations the publication carries")
+                    .isEqualTo("insert");
         } finally {
             SubmitFixture.dropSlot(infra.dataSource(), slot);
+        }
+    }
+
+    private static long outboxRows(TestInfra infra, String schema) throws SQLException {
+        try (Connection c = infra.dataSource().getConnection(); Statement st = c.createStatement();
+                ResultSet row = st.executeQuery("SELECT count(*) FROM " + schema + ".outbox")) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    private static String publishedOperations(TestInfra infra, String publication) throws SQLException {
+        try (Connection c = infra.dataSource().getConnection();
+                PreparedStatement query = c.prepareStatement("SELECT concat_ws(',', CASE WHEN pubinsert THEN"
+                        + " 'insert' END, CASE WHEN pubupdate THEN 'update' END, CASE WHEN pubdelete THEN 'delete' END,"
+                        + " CASE WHEN pubtruncate THEN 'truncate' END) FROM pg_publication WHERE pubname = ?")) {
+            query.setString(1, publication);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return row.getString(1);
+            }
         }
     }
 
