@@ -41,8 +41,8 @@ final class RunStore {
 
     /**
      * Inserts the run and its outbox row (deleted again before the commit: see {@link OutboxPublisher}) in one
-     * transaction, unless the tenant already has a run with this
-     * idempotency key: then nothing is written and that run is returned.
+     * transaction, unless the tenant already has a run with this idempotency key: then nothing is written and that
+     * run is returned.
      */
     Insertion insert(StoredRun run, String pipelineName, String pipelineNamespace, String requestedBy,
             String eventType, byte[] payload) {

@@ -138,8 +138,8 @@ class ScadaBridgeIT {
     }
 
     private static void assertTelemetryArrives(TelemetryWatcher watcher, TagMap map, PlantSimulator sim) {
-        // every tag's initial value is reported, then what changed; the server samples a new item on its own
-        // schedule, so the initial values may be spread over the first few publishing cycles
+        // every tag's initial value is reported, then what changed; the initial values may be spread over the
+        // first few publishing cycles (a loaded machine once gave a first cycle holding a single tag)
         List<String> tags = map.tags().stream().map(t -> t.tag()).toList();
         await().atMost(TIMEOUT).until(() -> watcher.batches().size() >= 5
                 && reportedTags(watcher.batches()).containsAll(tags));
