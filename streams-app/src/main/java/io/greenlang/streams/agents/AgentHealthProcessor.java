@@ -62,7 +62,7 @@ final class AgentHealthProcessor implements Processor<String, AgentHeartbeat, St
         }
         long now = context.currentSystemTimeMs();
         lastRecordMs = now;
-        caughtUp = now - record.timestamp() < downAfterMs();
+        caughtUp = now - record.timestamp() < degradedAfterMs();
         AgentRecord agent = store.get(record.key());
         boolean first = agent == null;
         if (first) {
@@ -92,10 +92,11 @@ final class AgentHealthProcessor implements Processor<String, AgentHeartbeat, St
      * Re-evaluates every agent of the task, unless the task is behind its input. Silence only means DOWN when
      * this task is reading current heartbeats: while it works through a backlog (after a restart, a rebalance
      * or a stall), the heartbeats that would refresh an agent are still queued, so judging by wall-clock time
-     * would report healthy agents DOWN. The task counts as behind when the last record it processed was
-     * {@code downAfterMissed} intervals old (by its timestamp, the agent's clock: clocks must agree to well
-     * within that), and as current again on a fresher record, or when no record at all came for that long (then
-     * nothing is queued, and the silence is real).
+     * would report healthy agents DEGRADED or DOWN. The task counts as behind when the last record it processed
+     * was {@code degradedAfterMissed} intervals old (by its timestamp, the agent's clock: clocks must agree to
+     * well within that), the first silence that changes a status; and as current again on a fresher record, or
+     * when no record at all came for {@code downAfterMissed} intervals (then nothing is queued, and the silence is
+     * real).
      */
     private void evaluateAll(long now) {
         if (!caughtUp && now - lastRecordMs >= downAfterMs()) {
@@ -120,6 +121,10 @@ final class AgentHealthProcessor implements Processor<String, AgentHeartbeat, St
             store.put(changedAgents.get(i).key, changedAgents.get(i).value);
             context.forward(new Record<>(changedAgents.get(i).key, changes.get(i), now));
         }
+    }
+
+    private long degradedAfterMs() {
+        return settings.degradedAfterMissed() * settings.heartbeatInterval().toMillis();
     }
 
     private long downAfterMs() {

@@ -99,6 +99,27 @@ class AgentHealthTopologyTest {
     }
 
     @Test
+    void shouldNotMarkAgentsDegradedWhileLessBehindThanTheDownThreshold() {
+        // 2.5 s behind: more than the 2 missed intervals of DEGRADED, less than the 3 of DOWN
+        Instant backlog = AgentHealthDriver.START.minusMillis(2_500);
+        driver.heartbeatSentAt("GL-002", "plant-1", AgentGroup.BOILER_STEAM, backlog);
+        driver.heartbeatSentAt("GL-003", "plant-1", AgentGroup.BOILER_STEAM, backlog);
+        driver.health();
+
+        for (int i = 1; i <= 4; i++) {
+            driver.advance(SECOND);
+            driver.heartbeatSentAt("GL-003", "plant-1", AgentGroup.BOILER_STEAM, backlog.plusSeconds(i));
+        }
+        assertThat(driver.health()).as("GL-002's later heartbeats may still be queued").isEmpty();
+
+        driver.heartbeat("GL-003", "plant-1", AgentGroup.BOILER_STEAM);
+        driver.advance(SECOND);
+
+        assertThat(driver.health()).extracting(AgentHealth::getAgentId, AgentHealth::getStatus)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("GL-002", AgentStatus.DOWN));
+    }
+
+    @Test
     void shouldMarkStalledWhenHeartbeatsArriveWithoutAdvancingSequenceAndRecoverWhenItAdvances() {
         driver.heartbeat("GL-002", "plant-1", AgentGroup.BOILER_STEAM, 7, "ok");
         driver.health();
