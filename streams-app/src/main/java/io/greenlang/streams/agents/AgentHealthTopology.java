@@ -13,7 +13,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 import io.greenlang.events.agent.AgentHealth;
-import io.greenlang.streams.serde.StoreJsonSerde;
+import io.greenlang.streams.serde.StoreSerde;
 import io.greenlang.topics.TopicCatalog;
 
 /**
@@ -63,9 +63,9 @@ public final class AgentHealthTopology {
         Objects.requireNonNull(instance, "instance");
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEALTH_STORE),
-                Serdes.String(), new StoreJsonSerde<>(AgentRecord.class)).withCachingEnabled());
+                Serdes.String(), new StoreSerde<>(AgentRecord.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CASCADE_STORE),
-                Serdes.String(), new StoreJsonSerde<>(PlantAgents.class)).withCachingEnabled());
+                Serdes.String(), new StoreSerde<>(PlantAgents.class)).withCachingEnabled());
 
         KStream<String, AgentHealth> health = builder
                 .stream(catalog.agentHeartbeats().name(), Consumed.with(catalog.agentHeartbeats().keySerde(),

@@ -95,7 +95,7 @@ final class RunOrchestratorProcessor implements Processor<String, Object, String
 
     private final Map<String, Integer> tenantInFlight = new HashMap<>();
     /**
-     * Decoded runs, most recently used last: saves decoding a run's JSON on every record. Written through on
+     * Decoded runs, most recently used last: saves decoding a run's stored value on every record. Written through on
      * every flush, and dropped for every run of a work that threw, so it never holds what the store does not.
      */
     private final Map<String, RunRecord> decoded = new LinkedHashMap<>(256, 0.75f, true) {

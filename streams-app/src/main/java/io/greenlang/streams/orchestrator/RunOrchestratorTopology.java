@@ -7,7 +7,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 import io.greenlang.pipeline.policy.PolicyEngine;
-import io.greenlang.streams.serde.StoreJsonSerde;
+import io.greenlang.streams.serde.StoreSerde;
 import io.greenlang.topics.TopicCatalog;
 
 /**
@@ -74,9 +74,9 @@ public final class RunOrchestratorTopology {
     public static final String STEP_EVENTS_SOURCE = "step-events-source";
     /** The orchestrating processor. */
     public static final String ORCHESTRATOR = "run-orchestrator";
-    /** Run id to the run's state ({@link RunRecord}, JSON). */
+    /** Run id to the run's state ({@link RunRecord}). */
     public static final String RUN_STORE = "run-store";
-    /** Timers: due time and what to check then ({@link ScheduledTask}, JSON). */
+    /** Timers: due time and what to check then ({@link ScheduledTask}). */
     public static final String SCHEDULE_STORE = "run-schedule-store";
     /** Run id to tenant of the runs not yet finished; rebuilds the in-memory indexes when a task starts. */
     public static final String ACTIVE_RUNS_STORE = "active-runs-store";
@@ -121,9 +121,9 @@ public final class RunOrchestratorTopology {
                 () -> new RunOrchestratorProcessor(planner, policy, settings, metrics, conditions),
                 RUN_REQUESTS_SOURCE, RUN_COMMANDS_SOURCE, STEP_EVENTS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RUN_STORE),
-                Serdes.String(), new StoreJsonSerde<>(RunRecord.class)).withCachingEnabled(), ORCHESTRATOR);
+                Serdes.String(), new StoreSerde<>(RunRecord.class)).withCachingEnabled(), ORCHESTRATOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCHEDULE_STORE),
-                Serdes.String(), new StoreJsonSerde<>(ScheduledTask.class)).withCachingEnabled(), ORCHESTRATOR);
+                Serdes.String(), new StoreSerde<>(ScheduledTask.class)).withCachingEnabled(), ORCHESTRATOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACTIVE_RUNS_STORE),
                 Serdes.String(), Serdes.String()).withCachingEnabled(), ORCHESTRATOR);
         topology.addSink(STEP_COMMANDS_SINK, catalog.stepCommands().name(),

@@ -15,14 +15,14 @@ import io.greenlang.events.run.RunStatus;
 import io.greenlang.events.run.StepStatus;
 
 /**
- * The orchestrator's state of one run, as kept in the {@code run-store} (JSON, see {@link io.greenlang.streams.serde.StoreJsonSerde}): the
+ * The orchestrator's state of one run, as kept in the {@code run-store} (see {@link io.greenlang.streams.serde.StoreSerde}): the
  * compiled plan flattened into {@link StepRecord}s, each step's status, attempt, timers and outputs, and the
  * run's own lifecycle. Mutable, and only ever touched by the stream thread that owns the run's partition.
  *
  * <p>This is not a topic contract, but its changelog outlives releases: a new release must read what an old one
  * wrote. Rules: add fields with a default that means "as before"; never rename or re-purpose a field; bump
  * {@link #FORMAT_VERSION} only for a change that needs a migration (and write that migration in
- * {@link io.greenlang.streams.serde.StoreJsonSerde}). Unknown fields are ignored, so a rollback reads what a newer release wrote. A golden
+ * {@link io.greenlang.streams.serde.StoreSerde}). Unknown fields are ignored, so a rollback reads what a newer release wrote. A golden
  * file test pins version 1.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)

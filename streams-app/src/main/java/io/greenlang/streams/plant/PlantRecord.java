@@ -5,7 +5,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * What the plant-state store keeps per plant (JSON): the last good value, its source time and the latest quality
+ * What the plant-state store keeps per plant (see {@link io.greenlang.streams.serde.StoreSerde}): the last good value, its source time and the latest quality
  * of every tag, the connection as last reported, when data last arrived (wall-clock), the active alerts and the
  * last published view. Mutable; only {@link PlantStateProcessor} touches it.
  */

@@ -2,6 +2,7 @@ package io.greenlang.streams.plant;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,6 +47,12 @@ final class PlantStateProcessor implements Processor<String, SpecificRecord, Str
     private final PlantMetrics metrics;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, PlantRecord> store;
+    /**
+     * The task's plant records as last stored, decoded: saves decoding a plant's record on every batch (a task holds
+     * the few plants whose telemetry partition it owns). Written through on every store write, and a plant's entry
+     * is dropped when applying a record to it threw, so it never holds what the store does not.
+     */
+    private final Map<String, PlantRecord> decoded = new HashMap<>();
 
     PlantStateProcessor(PlantSettings settings, PlantMetrics metrics) {
         this.settings = settings;
@@ -56,7 +63,13 @@ final class PlantStateProcessor implements Processor<String, SpecificRecord, Str
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.store = context.getStateStore(PlantStateTopology.PLANT_STORE);
+        decoded.clear();
         context.schedule(settings.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::checkSilence);
+    }
+
+    @Override
+    public void close() {
+        decoded.clear();
     }
 
     @Override
@@ -66,16 +79,30 @@ final class PlantStateProcessor implements Processor<String, SpecificRecord, Str
             throw new IllegalArgumentException("plant record without a key");
         }
         long now = context.currentSystemTimeMs();
-        PlantRecord plant = store.get(plantId);
+        PlantRecord plant = decoded.get(plantId);
+        if (plant == null) {
+            plant = store.get(plantId);
+        }
         if (plant == null) {
             plant = new PlantRecord();
             plant.plantId = plantId;
             plant.lastDataWallMs = now;
         }
+        try {
+            apply(plantId, plant, record, now);
+            store.put(plantId, plant);
+        } catch (RuntimeException e) {
+            decoded.remove(plantId);
+            throw e;
+        }
+        decoded.put(plantId, plant);
+    }
+
+    private void apply(String plantId, PlantRecord plant, Record<String, SpecificRecord> record, long now) {
         if (record.value() instanceof TelemetryBatch batch) {
             requireKey(plantId, batch.getPlantId());
             plant.tenantId = batch.getMeta().getTenantId();
-            apply(plant, batch, now);
+            applyBatch(plant, batch, now);
         } else if (record.value() instanceof ScadaConnectionStatus status) {
             requireKey(plantId, status.getPlantId());
             plant.tenantId = status.getMeta().getTenantId();
@@ -85,7 +112,6 @@ final class PlantStateProcessor implements Processor<String, SpecificRecord, Str
                     + (record.value() == null ? "null (tombstone)" : record.value().getClass().getName()));
         }
         evaluate(plant, now, record.timestamp(), false);
-        store.put(plantId, plant);
     }
 
     private static void requireKey(String key, String plantId) {
@@ -94,7 +120,7 @@ final class PlantStateProcessor implements Processor<String, SpecificRecord, Str
         }
     }
 
-    private void apply(PlantRecord plant, TelemetryBatch batch, long now) {
+    private void applyBatch(PlantRecord plant, TelemetryBatch batch, long now) {
         if (!batch.getSamples().isEmpty()) {
             plant.lastDataWallMs = now;
             if (!batch.getHistorical()) {
@@ -201,17 +227,19 @@ final class PlantStateProcessor implements Processor<String, SpecificRecord, Str
         try (KeyValueIterator<String, PlantRecord> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, PlantRecord> entry = it.next();
-                PlantRecord plant = entry.value;
+                PlantRecord plant = decoded.getOrDefault(entry.key, entry.value);
                 boolean outage = !plant.statusConnected
                         || now - plant.lastDataWallMs >= settings.scadaOutageAfter().toMillis();
                 if (outage != plant.activeAlerts.contains(PlantAlertKind.SCADA_OUTAGE.name())) {
-                    silent.add(entry);
+                    silent.add(KeyValue.pair(entry.key, plant));
                 }
             }
         }
         for (KeyValue<String, PlantRecord> entry : silent) {
+            decoded.remove(entry.key);
             evaluate(entry.value, now, now, true);
             store.put(entry.key, entry.value);
+            decoded.put(entry.key, entry.value);
         }
     }
 

@@ -44,7 +44,7 @@ import io.greenlang.events.scada.ScadaConnectionStatus;
 import io.greenlang.events.scada.TagSample;
 import io.greenlang.events.scada.TelemetryBatch;
 import io.greenlang.streams.errors.DeadLetters;
-import io.greenlang.streams.serde.StoreJsonSerde;
+import io.greenlang.streams.serde.StoreSerde;
 import io.greenlang.topics.Topic;
 import io.greenlang.topics.TopicCatalog;
 
@@ -98,7 +98,7 @@ public final class PlantStateTopology {
     public static final String STATUS_REPARTITION = "plant-status-by-plant";
     /** The plant-state processor. */
     public static final String PLANT_PROCESSOR = "plant-state";
-    /** Plant id to its {@link PlantRecord} (JSON). */
+    /** Plant id to its {@link PlantRecord}. */
     public static final String PLANT_STORE = "plant-state-store";
     /** One-minute windows of live samples. */
     public static final String LIVE_WINDOW_STORE = "plant-telemetry-1m-store";
@@ -145,7 +145,7 @@ public final class PlantStateTopology {
                         .withNumberOfPartitions(telemetryTopic.partitions()));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PLANT_STORE),
-                Serdes.String(), new StoreJsonSerde<>(PlantRecord.class)).withCachingEnabled());
+                Serdes.String(), new StoreSerde<>(PlantRecord.class)).withCachingEnabled());
         KStream<String, SpecificRecord> inputs = telemetry
                 .<SpecificRecord>mapValues(batch -> batch, Named.as("plant-telemetry-input"))
                 .merge(status.<SpecificRecord>mapValues(s -> s, Named.as("plant-status-input")),
@@ -189,7 +189,7 @@ public final class PlantStateTopology {
         Materialized<String, TagWindow, WindowStore<Bytes, byte[]>> store = Materialized
                 .<String, TagWindow, WindowStore<Bytes, byte[]>>as(historical ? HISTORICAL_WINDOW_STORE : LIVE_WINDOW_STORE)
                 .withKeySerde(Serdes.String())
-                .withValueSerde(new StoreJsonSerde<>(TagWindow.class));
+                .withValueSerde(new StoreSerde<>(TagWindow.class));
         if (!historical) {
             // Emitting on window close scans the store from the last emitted window (the epoch at first); through
             // the record cache that scan visits every possible segment since then, one cache range per segment.

@@ -10,7 +10,7 @@ import io.greenlang.events.common.EventMeta;
 import io.greenlang.events.plant.TelemetryAggregate;
 
 /**
- * The statistics of every tag of one plant over one window: the windowed store's value (JSON). Mutable; only
+ * The statistics of every tag of one plant over one window: the windowed store's value (see {@link io.greenlang.streams.serde.StoreSerde}). Mutable; only
  * the aggregation touches it.
  */
 final class TagWindow {

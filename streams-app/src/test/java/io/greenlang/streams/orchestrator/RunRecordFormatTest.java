@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import io.greenlang.events.run.RunStatus;
 import io.greenlang.events.run.StepStatus;
-import io.greenlang.streams.serde.StoreJsonSerde;
+import io.greenlang.streams.serde.StoreSerde;
 
 /**
  * The run-store's value format: what version 1 wrote must stay readable (the changelog outlives releases), unknown
@@ -18,7 +18,7 @@ import io.greenlang.streams.serde.StoreJsonSerde;
  */
 class RunRecordFormatTest {
 
-    private final StoreJsonSerde<RunRecord> serde = new StoreJsonSerde<>(RunRecord.class);
+    private final StoreSerde<RunRecord> serde = new StoreSerde<>(RunRecord.class);
 
     private static byte[] golden() throws IOException {
         try (InputStream in = RunRecordFormatTest.class.getResourceAsStream("run-record-v1.json")) {
@@ -82,7 +82,7 @@ class RunRecordFormatTest {
                 .isGreaterThan(ScheduledTask.lowerBound());
         assertThat(late.key()).isLessThan(ScheduledTask.upperBound(1_000));
         assertThat(ScheduledTask.upperBound(999)).isLessThan(late.key());
-        StoreJsonSerde<ScheduledTask> timers = new StoreJsonSerde<>(ScheduledTask.class);
+        StoreSerde<ScheduledTask> timers = new StoreSerde<>(ScheduledTask.class);
         assertThat(timers.deserializer().deserialize("t", timers.serializer().serialize("t", early))).isEqualTo(early);
     }
 }
