@@ -8,17 +8,21 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.kafka.common.errors.SerializationException;
@@ -89,8 +93,11 @@ public final class EventSerde<T extends SpecificRecord> implements Serde<T> {
   private final long fingerprint;
   private final NullBytes nullBytes;
   private final SchemaStore writerSchemas;
-  private final BinaryMessageEncoder<T> encoder;
-  private final BinaryMessageDecoder<T> decoder;
+  private final byte[] header;
+  private final DatumWriter<T> datumWriter;
+  private final SpecificData readModel;
+  /** Readers by writer-schema fingerprint: each resolves that writer schema into the current class. */
+  private final ConcurrentMap<Long, DatumReader<T>> readers = new ConcurrentHashMap<>();
   private final Serializer<T> serializer = this::serialize;
   private final Deserializer<T> deserializer = this::deserialize;
 
@@ -119,8 +126,10 @@ public final class EventSerde<T extends SpecificRecord> implements Serde<T> {
     }
     this.typeName = type.getSimpleName();
     this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
-    this.encoder = new BinaryMessageEncoder<>(model, schema);
-    this.decoder = new BinaryMessageDecoder<>(new ListArraysData(model, type.getClassLoader()), schema, writerSchemas);
+    this.header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN)
+        .put(MAGIC_0).put(MAGIC_1).putLong(fingerprint).array();
+    this.datumWriter = new SpecificDatumWriter<>(schema, model);
+    this.readModel = new ListArraysData(model, type.getClassLoader());
   }
 
   /**
@@ -142,7 +151,11 @@ public final class EventSerde<T extends SpecificRecord> implements Serde<T> {
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try {
-      encoder.encode(event, out);
+      // Avro's BinaryMessageEncoder writes byte by byte to the stream; a buffered encoder is faster.
+      out.write(header, 0, HEADER_LENGTH);
+      BinaryEncoder body = EncoderFactory.get().binaryEncoder(out, null);
+      datumWriter.write(event, body);
+      body.flush();
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(String.format(
           "Cannot encode %s for topic %s: %s", typeName, topic, describe(e)), e);
@@ -185,10 +198,10 @@ public final class EventSerde<T extends SpecificRecord> implements Serde<T> {
     }
     try {
       checkBody(writer, bytes);
-      return decoder.decode(bytes);
-    } catch (MissingSchemaException e) {
-      throw decodeFailure(topic, String.format("unknown schema fingerprint 0x%016x (neither the current "
-          + "schema 0x%016x nor a released version)", writerFingerprint, fingerprint), e);
+      // Avro's BinaryMessageDecoder reads the body byte by byte from a stream; decoding from the array with a
+      // buffered decoder is about three times faster on a batch of a few hundred samples.
+      return reader(writerFingerprint, writer).read(null, DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH,
+          bytes.length - HEADER_LENGTH, null));
     } catch (SecurityException e) {
       // Not bad data: someone replaced Avro's global ClassSecurityValidator after this class set it.
       throw decodeFailure(topic, "Avro's ClassSecurityValidator refuses to instantiate the event classes: "
@@ -201,6 +214,11 @@ public final class EventSerde<T extends SpecificRecord> implements Serde<T> {
       throw decodeFailure(topic, String.format("%s (writer schema fingerprint 0x%016x)", problem,
           writerFingerprint), e);
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private DatumReader<T> reader(long writerFingerprint, Schema writer) {
+    return readers.computeIfAbsent(writerFingerprint, f -> (DatumReader<T>) readModel.createDatumReader(writer, schema));
   }
 
   /**

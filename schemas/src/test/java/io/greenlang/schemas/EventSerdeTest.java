@@ -15,6 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -43,6 +45,24 @@ class EventSerdeTest {
 
     assertThat(decoded).isInstanceOf(type).isEqualTo(sample);
     assertThat(sample).isEqualTo(decoded);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @FieldSource("EVENT_TYPES")
+  void shouldWriteTheSameBytesAsAvrosOwnSingleObjectEncoderAndReadWhatItWrites(Class<? extends SpecificRecord> type)
+      throws Exception {
+    assertSameEncodingAsAvro(type);
+  }
+
+  private static <T extends SpecificRecord> void assertSameEncodingAsAvro(Class<T> type) throws Exception {
+    EventSerde<T> serde = EventSerdes.serde(type);
+    T sample = EventSamples.sample(type);
+    BinaryMessageEncoder<T> avroEncoder = new BinaryMessageEncoder<>(SpecificData.getForClass(type), serde.schema());
+
+    byte[] avroBytes = avroEncoder.encode(sample).array();
+
+    assertThat(serde.serializer().serialize(TOPIC, sample)).isEqualTo(avroBytes);
+    assertThat(serde.deserializer().deserialize(TOPIC, avroBytes)).isEqualTo(sample);
   }
 
   @ParameterizedTest(name = "{0}")
