@@ -31,11 +31,14 @@ import io.greenlang.topics.TopicCatalog;
  * {@code tickInterval}) to one {@link ScadaBridge} per plant (Milo client, SecurityPolicy None, to
  * gl.scada.telemetry) to the plant-state topology ({@link PlantStateApp}, exactly-once, to gl.plant.state), all in
  * this JVM on one broker, measured from outside by a {@link StateObserver}. Before it, on the same simulator, the
- * raw OPC UA baseline ({@link OpcUaBaseline}); the caller adds the raw Kafka producer baseline.
+ * raw OPC UA baseline ({@link OpcUaBaseline}); after it, the plant-state application alone on the backlog left
+ * ({@link Drain}); the caller adds the raw Kafka producer baseline.
  */
 public final class IngestBenchmark {
 
     private static final String TENANT = "bench";
+    /** Longest measurement of the plant-state application alone on its backlog. */
+    private static final Duration MAX_DRAIN = Duration.ofSeconds(15);
 
     /**
      * What to run.
@@ -108,10 +111,12 @@ public final class IngestBenchmark {
      * @param sourceToTelemetry    source timestamp to the batch seen on gl.scada.telemetry
      * @param produceErrors        records the bridges failed to write
      * @param unresolved           readings seen on the telemetry topic but never reflected by a state seen
+     * @param processCpuShare      share of the machine this process used in the window ({@link CpuShare})
      */
     public record Pipeline(double seconds, long readings, long bridgeSamples, long streamsSamples, long states,
                            long batches, long batchSamples, long batchBytes, LatencyHistogram sourceToState,
-                           LatencyHistogram sourceToTelemetry, long produceErrors, long unresolved) {
+                           LatencyHistogram sourceToTelemetry, long produceErrors, long unresolved,
+                           double processCpuShare) {
 
         /** Readings per second, end to end. */
         public double readingsPerSecond() {
@@ -147,12 +152,42 @@ public final class IngestBenchmark {
             m.put("seconds", Math.round(seconds * 10) / 10.0);
             m.put("produce_errors", produceErrors);
             m.put("unresolved_at_stop", unresolved);
+            m.put("process_cpu_share", processCpuShare);
+            return m;
+        }
+    }
+
+    /**
+     * The plant-state application alone on the backlog the pipeline phase left: the bridges closed and the observer
+     * stopped, so it shares the cores with the broker only. What it applies per second then is its capacity on this
+     * machine, apart from the CPU the OPC UA side and the bridges take while they run.
+     *
+     * @param seconds      how long it was measured
+     * @param samples      samples the topology applied in that time
+     * @param backlogLeft  samples the bridges wrote that it had not applied at the end (0: the backlog ran out, so
+     *                     {@link #perSecond()} is a lower bound)
+     * @param processCpuShare share of the machine this process used meanwhile ({@link CpuShare})
+     */
+    public record Drain(double seconds, long samples, long backlogLeft, double processCpuShare) {
+
+        /** Samples applied per second. */
+        public double perSecond() {
+            return samples / seconds;
+        }
+
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("samples_applied_per_sec", Math.round(perSecond()));
+            m.put("seconds", Math.round(seconds * 10) / 10.0);
+            m.put("backlog_left_samples", backlogLeft);
+            m.put("lower_bound", backlogLeft <= 0);
+            m.put("process_cpu_share", processCpuShare);
             return m;
         }
     }
 
     /** Everything measured. */
-    public record Result(Settings settings, OpcUaBaseline.Result opcUa, Pipeline pipeline) {
+    public record Result(Settings settings, OpcUaBaseline.Result opcUa, Pipeline pipeline, Drain drain) {
         /** The raw OPC UA rate, notifications per second. */
         public double opcUaPerSecond() {
             return opcUa.perSecond();
@@ -163,6 +198,7 @@ public final class IngestBenchmark {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("settings", settings.toMap());
             m.put("pipeline", pipeline.toMap());
+            m.put("plant_state_alone", drain.toMap());
             m.put("opc_ua_baseline", opcUa.toMap());
             return m;
         }
@@ -197,12 +233,12 @@ public final class IngestBenchmark {
             OpcUaBaseline.Result opcUa = new OpcUaBaseline().measure(maps, settings.warmup(), settings.duration());
             progress.report(String.format("  %,.0f notifications/s (publishing %.0f ms, sampling %.0f ms revised)",
                     opcUa.perSecond(), opcUa.revisedPublishingMs(), opcUa.revisedSamplingMs()));
-            Pipeline pipeline = pipeline(settings, maps, progress);
-            return new Result(settings, opcUa, pipeline);
+            return pipeline(settings, opcUa, maps, progress);
         }
     }
 
-    private Pipeline pipeline(Settings settings, List<TagMap> maps, Progress progress) throws Exception {
+    private Result pipeline(Settings settings, OpcUaBaseline.Result opcUa, List<TagMap> maps, Progress progress)
+            throws Exception {
         String prefix = "gl-bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         TopicCatalog catalog = TopicCatalog.withPrefix(prefix);
         Path stateDir = Files.createTempDirectory("gl-bench-plant-state-");
@@ -212,7 +248,7 @@ public final class IngestBenchmark {
                     catalog.scadaStatus(), catalog.plantState(), catalog.plantAlerts(), catalog.plantTelemetry1m(),
                     catalog.deadLetters()));
             try {
-                return measure(settings, maps, catalog, prefix, stateDir, progress);
+                return measure(settings, opcUa, maps, catalog, prefix, stateDir, progress);
             } finally {
                 admin.deleteTopics(catalog.all().stream().map(t -> t.name()).toList());
                 Utils.delete(stateDir.toFile());
@@ -220,8 +256,8 @@ public final class IngestBenchmark {
         }
     }
 
-    private Pipeline measure(Settings settings, List<TagMap> maps, TopicCatalog catalog, String prefix, Path stateDir,
-                             Progress progress) throws Exception {
+    private Result measure(Settings settings, OpcUaBaseline.Result opcUa, List<TagMap> maps, TopicCatalog catalog,
+                           String prefix, Path stateDir, Progress progress) throws Exception {
         Map<String, Object> streams = new HashMap<>(PlantStateApp.defaultStreamsOverrides(stateDir));
         streams.put(StreamsConfig.APPLICATION_ID_CONFIG, prefix + PlantStateApp.APPLICATION_ID);
         streams.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -259,9 +295,11 @@ public final class IngestBenchmark {
             observer.window(startMs, endMs);
             long bridgeStart = bridgeSamples(bridges);
             long streamsStart = metrics.samples();
+            CpuShare cpu = CpuShare.start();
             Thread.sleep(settings.duration().toMillis());
             long bridgeEnd = bridgeSamples(bridges);
             long streamsEnd = metrics.samples();
+            double pipelineCpu = cpu.share();
             // readings observed in the window but resolved after it (their telemetry read late) still count
             Thread.sleep(2_000);
             observer.stop();
@@ -271,10 +309,24 @@ public final class IngestBenchmark {
             }
             long produceErrors = bridges.stream().mapToLong(ScadaBridge::produceErrors).sum();
             double seconds = (endMs - startMs) / 1000.0;
-            return new Pipeline(seconds, observer.readingsInWindow, bridgeEnd - bridgeStart, streamsEnd - streamsStart,
-                    observer.statesInWindow, observer.batchesInWindow, observer.batchSamplesInWindow,
-                    observer.batchBytesInWindow,
-                    observer.sourceToState, observer.sourceToTelemetry, produceErrors, observer.unresolvedAtStop);
+            Pipeline pipeline = new Pipeline(seconds, observer.readingsInWindow, bridgeEnd - bridgeStart,
+                    streamsEnd - streamsStart, observer.statesInWindow, observer.batchesInWindow,
+                    observer.batchSamplesInWindow, observer.batchBytesInWindow, observer.sourceToState,
+                    observer.sourceToTelemetry, produceErrors, observer.unresolvedAtStop, pipelineCpu);
+
+            bridges.forEach(ScadaBridge::close);
+            long written = bridgeSamples(bridges);
+            Duration drainFor = settings.duration().compareTo(MAX_DRAIN) > 0 ? MAX_DRAIN : settings.duration();
+            progress.report(String.format("plant-state alone on its backlog of %,d samples, %s ...",
+                    written - metrics.samples(), drainFor));
+            long drainStartNs = System.nanoTime();
+            long drainStart = metrics.samples();
+            CpuShare drainCpu = CpuShare.start();
+            Thread.sleep(drainFor.toMillis());
+            long drainEnd = metrics.samples();
+            Drain drain = new Drain((System.nanoTime() - drainStartNs) / 1e9, drainEnd - drainStart,
+                    written - drainEnd, drainCpu.share());
+            return new Result(settings, opcUa, pipeline, drain);
         } finally {
             observer.stop();
             bridges.forEach(ScadaBridge::close);

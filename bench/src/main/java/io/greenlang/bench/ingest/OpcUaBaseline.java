@@ -42,9 +42,10 @@ public final class OpcUaBaseline {
      * @param revisedPublishingMs     the server's publishing interval (of the first plant's subscription)
      * @param revisedSamplingMs       the server's sampling interval (of the first item)
      * @param sourceToReceived        source timestamp to the client's callback, ms
+     * @param processCpuShare         share of the machine this process used in the window ({@link CpuShare})
      */
     public record Result(long notifications, double seconds, double revisedPublishingMs, double revisedSamplingMs,
-                  LatencyHistogram sourceToReceived) {
+                  LatencyHistogram sourceToReceived, double processCpuShare) {
         /** Notifications per second. */
         public double perSecond() {
             return notifications / seconds;
@@ -58,6 +59,7 @@ public final class OpcUaBaseline {
             m.put("revised_publishing_interval_ms", revisedPublishingMs);
             m.put("revised_sampling_interval_ms", revisedSamplingMs);
             m.put("source_to_received", sourceToReceived.toMap());
+            m.put("process_cpu_share", processCpuShare);
             return m;
         }
     }
@@ -106,6 +108,7 @@ public final class OpcUaBaseline {
             }
             Thread.sleep(warmup.toMillis());
             long start = System.nanoTime();
+            CpuShare cpu = CpuShare.start();
             synchronized (lock) {
                 measuring = true;
             }
@@ -116,7 +119,7 @@ public final class OpcUaBaseline {
                 received = count;
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Result(received, seconds, revisedPublishing, revisedSampling, latency);
+            return new Result(received, seconds, revisedPublishing, revisedSampling, latency, cpu.share());
         } finally {
             for (OpcUaClient client : clients) {
                 client.disconnect();
