@@ -62,6 +62,12 @@ final class IngestCommand implements Callable<Integer> {
             description = "Seconds each phase runs before it is measured (JIT) (default: ${DEFAULT-VALUE}).")
     private int warmupSeconds;
 
+    @Option(names = "--catch-up-seconds", defaultValue = "300",
+            description = "After the pipeline's warm-up, wait at most this long for the plant-state application to "
+                    + "catch up with the backlog built while the JIT compiled its code; targets count as met only when it did "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private int catchUpSeconds;
+
     @Option(names = "--duration-seconds", defaultValue = "30",
             description = "Measured seconds of each phase (default: ${DEFAULT-VALUE}).")
     private int durationSeconds;
@@ -91,7 +97,8 @@ final class IngestCommand implements Callable<Integer> {
         streamsOverrides.putIfAbsent("commit.interval.ms", Integer.toString(commitIntervalMs));
         IngestBenchmark.Settings settings = new IngestBenchmark.Settings(plants, boilers, Duration.ofMillis(tickMs),
                 samplingMs, publishingMs, queueSize, Duration.ofSeconds(warmupSeconds),
-                Duration.ofSeconds(durationSeconds), streamsOverrides, bridgeProducer);
+                Duration.ofSeconds(catchUpSeconds), Duration.ofSeconds(durationSeconds), streamsOverrides,
+                bridgeProducer);
         Map<String, Object> json = Bench.withBroker(bootstrapServers, err, servers -> {
             IngestBenchmark.Result result = new IngestBenchmark(servers).run(settings, message -> {
                 err.println("  " + message);
@@ -129,20 +136,24 @@ final class IngestCommand implements Callable<Integer> {
         ratios.put("readings_to_kafka_produce_records_x_samples_per_batch",
                 Math.round(readings / (produce * samplesPerBatch) * 1e5) / 1e5);
         json.put("ratios", ratios);
-        boolean rate = readings >= TARGET_READINGS_PER_SEC;
-        boolean ratio = readings / opcUa >= TARGET_RATIO_TO_OPC_UA;
-        boolean latency = pipeline.p99Ms() < TARGET_P99_MS;
+        // A window measured while the application works off a backlog shows its catch-up rate, not a steady state.
+        boolean steady = pipeline.caughtUp();
+        boolean rate = steady && readings >= TARGET_READINGS_PER_SEC;
+        boolean ratio = steady && readings / opcUa >= TARGET_RATIO_TO_OPC_UA;
+        boolean latency = steady && pipeline.p99Ms() < TARGET_P99_MS;
         Map<String, Object> targets = new LinkedHashMap<>();
         targets.put("readings_per_sec_at_least", TARGET_READINGS_PER_SEC);
         targets.put("ratio_to_opc_ua_at_least", TARGET_RATIO_TO_OPC_UA);
         targets.put("p99_source_to_state_ms_below", TARGET_P99_MS);
         targets.put("met", Map.of("readings_per_sec", rate, "ratio_to_opc_ua", ratio, "p99", latency));
         json.put("targets", targets);
-        json.put("summary", String.format("ingest: %,.0f readings/s end to end (%d plants x %d tags); source-to-state "
+        json.put("summary", String.format("ingest: %,.0f readings/s end to end (%d plants x %d tags; %s); source-to-state "
                         + "p50 %d ms p99 %d ms (to telemetry p99 %d ms); plant-state alone on its backlog %,.0f samples/s%s; process CPU (share of the machine) OPC UA baseline %.2f, pipeline %.2f, plant-state alone %.2f; raw OPC UA %,.0f notifications/s (ratio %.3f); "
                         + "raw Kafka produce %,.0f records/s of %d B (ratio %.3f; %.4f of the readings it could carry at that batch size); targets: "
                         + ">= %.0f readings/s %s, >= %.1fx OPC UA %s, p99 < %.0f ms %s",
                 readings, result.settings().plants(), result.settings().tagsPerPlant(),
+                pipeline.caughtUp() ? String.format("measured after plant-state caught up, %.0f s after the warm-up",
+                        pipeline.catchUpSeconds()) : "plant-state never caught up with its backlog",
                 pipeline.sourceToState().percentile(0.5), pipeline.p99Ms(),
                 pipeline.sourceToTelemetry().percentile(0.99), result.drain().perSecond(),
                 result.drain().backlogLeft() <= 0 ? " (backlog ran out: a lower bound)" : "",

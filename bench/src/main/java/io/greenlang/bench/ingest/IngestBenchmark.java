@@ -50,6 +50,10 @@ public final class IngestBenchmark {
      * @param publishingIntervalMs OPC UA publishing interval, i.e. how often a plant's batch is sent
      * @param queueSize            monitored item queue size (values kept per tag between publishes)
      * @param warmup               how long each phase runs before it is measured
+     * @param catchUpLimit         after the pipeline's warm-up, how long to wait at most for the plant-state
+     *                             application to catch up with the backlog the warm-up left (the JIT compiles
+     *                             its hot code while the bridges keep writing), so that the window measures the
+     *                             steady state
      * @param duration             the measured window of each phase
      * @param streamsOverrides     Kafka Streams settings over {@link PlantStateApp#defaultStreamsOverrides(Path)}
      *                             (e.g. {@code commit.interval.ms})
@@ -57,8 +61,9 @@ public final class IngestBenchmark {
      *                             forces idempotence and acks=all
      */
     public record Settings(int plants, int boilers, Duration tickInterval, double samplingIntervalMs,
-                           double publishingIntervalMs, int queueSize, Duration warmup, Duration duration,
-                           Map<String, String> streamsOverrides, Map<String, String> bridgeProducer) {
+                           double publishingIntervalMs, int queueSize, Duration warmup, Duration catchUpLimit,
+                           Duration duration, Map<String, String> streamsOverrides,
+                           Map<String, String> bridgeProducer) {
 
         /** Validates. */
         public Settings {
@@ -67,8 +72,9 @@ public final class IngestBenchmark {
                         + "queue size >= 1");
             }
             if (tickInterval.isNegative() || tickInterval.isZero() || duration.isNegative() || duration.isZero()
-                    || warmup.isNegative()) {
-                throw new IllegalArgumentException("tick interval and duration must be positive, warm-up >= 0");
+                    || warmup.isNegative() || catchUpLimit.isNegative()) {
+                throw new IllegalArgumentException(
+                        "tick interval and duration must be positive, warm-up and catch-up limit >= 0");
             }
             streamsOverrides = Map.copyOf(streamsOverrides);
             bridgeProducer = Map.copyOf(bridgeProducer);
@@ -89,6 +95,7 @@ public final class IngestBenchmark {
             m.put("publishing_interval_ms", publishingIntervalMs);
             m.put("queue_size", queueSize);
             m.put("warmup_seconds", warmup.toSeconds());
+            m.put("catch_up_limit_seconds", catchUpLimit.toSeconds());
             m.put("duration_seconds", duration.toSeconds());
             m.put("streams_overrides", streamsOverrides);
             m.put("bridge_producer", bridgeProducer);
@@ -112,11 +119,13 @@ public final class IngestBenchmark {
      * @param produceErrors        records the bridges failed to write
      * @param unresolved           readings seen on the telemetry topic but never reflected by a state seen
      * @param processCpuShare      share of the machine this process used in the window ({@link CpuShare})
+     * @param catchUpSeconds       how long after the warm-up the application took to catch up with its backlog
+     * @param caughtUp             whether it did within the limit (if not, the window measures a backlog)
      */
     public record Pipeline(double seconds, long readings, long bridgeSamples, long streamsSamples, long states,
                            long batches, long batchSamples, long batchBytes, LatencyHistogram sourceToState,
                            LatencyHistogram sourceToTelemetry, long produceErrors, long unresolved,
-                           double processCpuShare) {
+                           double processCpuShare, double catchUpSeconds, boolean caughtUp) {
 
         /** Readings per second, end to end. */
         public double readingsPerSecond() {
@@ -153,6 +162,8 @@ public final class IngestBenchmark {
             m.put("produce_errors", produceErrors);
             m.put("unresolved_at_stop", unresolved);
             m.put("process_cpu_share", processCpuShare);
+            m.put("caught_up_before_window", caughtUp);
+            m.put("catch_up_seconds", Math.round(catchUpSeconds * 10) / 10.0);
             return m;
         }
     }
@@ -289,6 +300,9 @@ public final class IngestBenchmark {
             progress.report(String.format("pipeline: %d bridges connected; %s warm-up, %s measured ...",
                     bridges.size(), settings.warmup(), settings.duration()));
             Thread.sleep(settings.warmup().toMillis());
+            long catchUpStart = System.nanoTime();
+            boolean caughtUp = awaitCaughtUp(bridges, metrics, settings.catchUpLimit(), progress);
+            double catchUpSeconds = (System.nanoTime() - catchUpStart) / 1e9;
 
             long startMs = System.currentTimeMillis();
             long endMs = startMs + settings.duration().toMillis();
@@ -312,7 +326,8 @@ public final class IngestBenchmark {
             Pipeline pipeline = new Pipeline(seconds, observer.readingsInWindow, bridgeEnd - bridgeStart,
                     streamsEnd - streamsStart, observer.statesInWindow, observer.batchesInWindow,
                     observer.batchSamplesInWindow, observer.batchBytesInWindow, observer.sourceToState,
-                    observer.sourceToTelemetry, produceErrors, observer.unresolvedAtStop, pipelineCpu);
+                    observer.sourceToTelemetry, produceErrors, observer.unresolvedAtStop, pipelineCpu, catchUpSeconds,
+                    caughtUp);
 
             bridges.forEach(ScadaBridge::close);
             long written = bridgeSamples(bridges);
@@ -330,6 +345,35 @@ public final class IngestBenchmark {
         } finally {
             observer.stop();
             bridges.forEach(ScadaBridge::close);
+        }
+    }
+
+    /**
+     * Waits until the application's backlog (samples the bridges wrote and it has not applied) is at most what the
+     * bridges write in a second, or {@code limit} passes; reports the backlog every 10 s.
+     */
+    private static boolean awaitCaughtUp(List<ScadaBridge> bridges, PlantMetrics metrics, Duration limit,
+                                         Progress progress) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        long previous = bridgeSamples(bridges);
+        for (int second = 1; ; second++) {
+            Thread.sleep(1_000);
+            long written = bridgeSamples(bridges);
+            long backlog = written - metrics.samples();
+            if (backlog <= written - previous) {
+                progress.report(String.format("plant-state caught up after %d s (backlog %,d samples)", second,
+                        Math.max(0, backlog)));
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                progress.report(String.format("plant-state still %,d samples behind after %s: measuring anyway",
+                        backlog, limit));
+                return false;
+            }
+            if (second % 10 == 0) {
+                progress.report(String.format("  waiting for plant-state to catch up: %,d samples behind", backlog));
+            }
+            previous = written;
         }
     }
 
