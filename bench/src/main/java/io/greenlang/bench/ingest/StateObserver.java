@@ -62,13 +62,14 @@ final class StateObserver implements Runnable {
     private volatile long windowEndMs = Long.MAX_VALUE;
     private volatile RuntimeException failure;
 
-    final LatencyHistogram sourceToState = new LatencyHistogram();
-    final LatencyHistogram sourceToTelemetry = new LatencyHistogram();
-    long readingsInWindow;
-    long batchesInWindow;
-    long batchSamplesInWindow;
-    long batchBytesInWindow;
-    long statesInWindow;
+    /** What was seen in the measured window. */
+    final Figures window = new Figures();
+    /**
+     * What was seen outside it, discarded: measured all the same, so that the code that runs in the window is the
+     * code the JIT compiled during the warm-up (a path first taken when the window opens would run interpreted,
+     * slowing this observer and adding its own delay to the first latencies of the window).
+     */
+    private final Figures outside = new Figures();
     long unresolvedAtStop;
 
     StateObserver(String bootstrapServers, TopicCatalog catalog) {
@@ -141,8 +142,8 @@ final class StateObserver implements Runnable {
         }
     }
 
-    private boolean inWindow(long ms) {
-        return ms >= windowStartMs && ms < windowEndMs;
+    private Figures figures(long ms) {
+        return ms >= windowStartMs && ms < windowEndMs ? window : outside;
     }
 
     private void onTelemetry(GenericRecord batch, int bytes, long now) {
@@ -150,31 +151,26 @@ final class StateObserver implements Runnable {
         if (samples.isEmpty()) {
             return;
         }
+        Figures figures = figures(now);
         long[] entry = new long[samples.size() + 1];
         long max = Long.MIN_VALUE;
         for (int i = 0; i < samples.size(); i++) {
             long source = (Long) ((GenericRecord) samples.get(i)).get("source_timestamp");
             entry[i + 1] = source;
             max = Math.max(max, source);
-            if (inWindow(now)) {
-                sourceToTelemetry.record(now - source, 1);
-            }
+            figures.sourceToTelemetry.record(now - source, 1);
         }
         entry[0] = max;
-        if (inWindow(now)) {
-            batchesInWindow++;
-            batchSamplesInWindow += samples.size();
-            batchBytesInWindow += bytes;
-        }
+        figures.batches++;
+        figures.batchSamples += samples.size();
+        figures.batchBytes += bytes;
         plants.computeIfAbsent(batch.get("plant_id").toString(), id -> new Plant()).pending.add(entry);
     }
 
     private void onState(GenericRecord state, long now) {
         Plant plant = plants.computeIfAbsent(state.get("plant_id").toString(), id -> new Plant());
         long updatedAt = (Long) state.get("updated_at");
-        if (inWindow(now)) {
-            statesInWindow++;
-        }
+        figures(now).states++;
         if (plant.size == 0 || updatedAt > plant.updatedAt[plant.size - 1]) {
             plant.add(updatedAt, now);
         }
@@ -186,13 +182,27 @@ final class StateObserver implements Runnable {
             long[] batch = plant.pending.poll();
             for (int i = 1; i < batch.length; i++) {
                 long seenAt = plant.seenAt[plant.firstAtOrAfter(batch[i])];
-                if (inWindow(seenAt)) {
-                    readingsInWindow++;
-                    sourceToState.record(seenAt - batch[i], 1);
-                }
+                Figures figures = figures(seenAt);
+                figures.readings++;
+                figures.sourceToState.record(seenAt - batch[i], 1);
+                figures.sourceToStateBySecond.record(seenAt - windowStartMs, seenAt - batch[i]);
             }
         }
         plant.forgetBefore(now - STATE_MEMORY_MS);
+    }
+
+    /** What was seen in one period (the window, or outside it). */
+    static final class Figures {
+        final LatencyHistogram sourceToState = new LatencyHistogram();
+        final LatencyHistogram sourceToTelemetry = new LatencyHistogram();
+        /** Per second of the window (by when the state was seen): the slowest reading, how many took over 100 ms. */
+        final TailTimeline sourceToStateBySecond = new TailTimeline(100);
+        /** Readings whose first reflecting state was seen in the period. */
+        long readings;
+        long batches;
+        long batchSamples;
+        long batchBytes;
+        long states;
     }
 
     /**
