@@ -62,7 +62,7 @@ final class IngestCommand implements Callable<Integer> {
             description = "Seconds each phase runs before it is measured (JIT) (default: ${DEFAULT-VALUE}).")
     private int warmupSeconds;
 
-    @Option(names = "--catch-up-seconds", defaultValue = "300",
+    @Option(names = "--catch-up-seconds", defaultValue = "600",
             description = "After the pipeline's warm-up, wait at most this long for the plant-state application to "
                     + "catch up with the backlog built while the JIT compiled its code; targets count as met only when it did "
                     + "(default: ${DEFAULT-VALUE}).")
