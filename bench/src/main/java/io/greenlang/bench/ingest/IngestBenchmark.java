@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 
+import io.greenlang.bench.measure.TailTimeline;
 import io.greenlang.events.scada.ConnectionState;
 import io.greenlang.scada.bridge.ScadaBridge;
 import io.greenlang.scada.sim.PlantSimulator;

@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
+import io.greenlang.bench.measure.TailTimeline;
 import io.greenlang.events.plant.PlantState;
 import io.greenlang.events.scada.TagSample;
 import io.greenlang.events.scada.TelemetryBatch;

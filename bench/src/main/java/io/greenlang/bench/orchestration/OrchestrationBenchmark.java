@@ -30,6 +30,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
 
+import io.greenlang.bench.measure.TailTimeline;
 import io.greenlang.common.config.PolicyAction;
 import io.greenlang.events.common.EventMeta;
 import io.greenlang.events.common.Producer;
@@ -103,6 +104,8 @@ public final class OrchestrationBenchmark {
     /** Runs are spread round robin over this many tenants named {@code bench-0}, {@code bench-1}, ... */
     private static final String TENANT_PREFIX = "bench-";
     private static final int WARMUP_BATCH = 100;
+    /** Scheduling overheads above this count as slow in {@link Phase#overheadTail()} (the p99 target). */
+    static final long TAIL_THRESHOLD_MS = 50;
 
     /**
      * What to run.
@@ -170,13 +173,16 @@ public final class OrchestrationBenchmark {
      * @param runs           runs measured
      * @param elapsedNanos   first request sent to last run seen SUCCEEDED
      * @param overheadMs     scheduling overhead: last dependency's SUCCEEDED sent -> START visible
+     * @param overheadTail   where in the phase the overheads over {@value #TAIL_THRESHOLD_MS} ms fell, by the second
+     *                       the START became visible
      * @param executorCommitMs of which: SUCCEEDED sent -> visible (the executor's transaction)
      * @param orchestratorMs of which: SUCCEEDED visible -> next START visible (the orchestrator)
      * @param runLatencyMs   request sent -> run SUCCEEDED visible
      * @param orchestratorCommits transactions the orchestrator committed in the phase
      * @param executorTransactions transactions the simulated executor committed in the phase
      */
-    public record Phase(int runs, long elapsedNanos, Distribution overheadMs, Distribution executorCommitMs,
+    public record Phase(int runs, long elapsedNanos, Distribution overheadMs, TailTimeline overheadTail,
+                        Distribution executorCommitMs,
                         Distribution orchestratorMs, Distribution runLatencyMs, long orchestratorCommits,
                         long executorTransactions) {
 
@@ -197,6 +203,9 @@ public final class OrchestrationBenchmark {
             m.put("elapsed_ms", TimeUnit.NANOSECONDS.toMillis(elapsedNanos));
             m.put("steps_per_sec", Math.round(stepsPerSecond()));
             m.put("scheduling_overhead_ms", overheadMs.toMap());
+            m.put("seconds_with_overhead_over_" + TAIL_THRESHOLD_MS + "_ms", overheadTail.secondsOverThreshold()
+                    + " of " + overheadTail.secondsRecorded());
+            m.put("slowest_seconds", overheadTail.worst(10));
             m.put("of_which_executor_commit_ms", executorCommitMs.toMap());
             m.put("of_which_orchestrator_ms", orchestratorMs.toMap());
             m.put("run_latency_ms", runLatencyMs.toMap());
@@ -339,10 +348,12 @@ public final class OrchestrationBenchmark {
         long txnsBefore = executor.transactions();
         double commitsBefore = orchestrator.threadMetrics().getOrDefault("commit-total", 0.0);
         long start = System.nanoTime();
+        long startMs = System.currentTimeMillis();
         send(requests, catalog, ids, observer, runsPerSecond, settings.tenants());
         long end = awaitDone(observer, ids, settings.timeout());
         long commits = Math.round(orchestrator.threadMetrics().getOrDefault("commit-total", 0.0) - commitsBefore);
         return new Phase(runs, end - start, Distribution.of(overheads(observer, ids)),
+                overheadTail(observer, ids, startMs),
                 Distribution.of(eventCommitLags(observer, ids)), Distribution.of(orchestratorShare(observer, ids)),
                 Distribution.of(runLatencies(observer, ids)), commits, executor.transactions() - txnsBefore);
     }
@@ -414,12 +425,12 @@ public final class OrchestrationBenchmark {
     }
 
     private static List<Long> overheads(Observer observer, List<String> runIds) {
-        return overheads(observer, runIds, observer.succeededAtMs);
+        return overheads(observer, runIds, observer.succeededAtMs).stream().map(Overhead::ms).toList();
     }
 
     /** Like {@link #overheads(Observer, List)}, from the moment the dependencies' events became visible. */
     private static List<Long> orchestratorShare(Observer observer, List<String> runIds) {
-        return overheads(observer, runIds, observer.succeededVisibleMs);
+        return overheads(observer, runIds, observer.succeededVisibleMs).stream().map(Overhead::ms).toList();
     }
 
     /** SUCCEEDED event sent -> visible to a read_committed reader: the executor's transaction commit. */
@@ -437,8 +448,21 @@ public final class OrchestrationBenchmark {
         return lags;
     }
 
-    private static List<Long> overheads(Observer observer, List<String> runIds, Map<String, Long> readyTimes) {
-        List<Long> overheads = new ArrayList<>();
+    /** The scheduling overheads placed at the second of the phase (from {@code startMs}) their START became visible. */
+    private static TailTimeline overheadTail(Observer observer, List<String> runIds, long startMs) {
+        TailTimeline tail = new TailTimeline(TAIL_THRESHOLD_MS);
+        for (Overhead overhead : overheads(observer, runIds, observer.succeededAtMs)) {
+            tail.record(overhead.visibleMs() - startMs, overhead.ms());
+        }
+        return tail;
+    }
+
+    /** A step's START visible at {@code visibleMs}, {@code ms} after it was ready. */
+    private record Overhead(long visibleMs, long ms) {
+    }
+
+    private static List<Overhead> overheads(Observer observer, List<String> runIds, Map<String, Long> readyTimes) {
+        List<Overhead> overheads = new ArrayList<>();
         for (String runId : runIds) {
             for (Map.Entry<String, List<String>> step : DAG.entrySet()) {
                 if (step.getValue().isEmpty()) {
@@ -449,7 +473,7 @@ public final class OrchestrationBenchmark {
                         .mapToLong(d -> readyTimes.getOrDefault(runId + "/" + d, Long.MAX_VALUE))
                         .max().orElseThrow();
                 if (visible != null && ready != Long.MAX_VALUE) {
-                    overheads.add(Math.max(0, visible - ready));
+                    overheads.add(new Overhead(visible, Math.max(0, visible - ready)));
                 }
             }
         }

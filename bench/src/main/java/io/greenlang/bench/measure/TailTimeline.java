@@ -1,4 +1,4 @@
-package io.greenlang.bench.ingest;
+package io.greenlang.bench.measure;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,12 +19,12 @@ public final class TailTimeline {
     private final TreeMap<Long, long[]> seconds = new TreeMap<>();
 
     /** Counts latencies above {@code thresholdMs}. */
-    TailTimeline(long thresholdMs) {
+    public TailTimeline(long thresholdMs) {
         this.thresholdMs = thresholdMs;
     }
 
     /** Notes a latency of {@code ms} for something that completed {@code offsetMs} into the window. */
-    void record(long offsetMs, long ms) {
+    public void record(long offsetMs, long ms) {
         long[] second = seconds.computeIfAbsent(Math.floorDiv(offsetMs, 1000), s -> new long[2]);
         second[0] = Math.max(second[0], ms);
         if (ms > thresholdMs) {
@@ -33,7 +33,7 @@ public final class TailTimeline {
     }
 
     /** The {@code n} seconds with the most latencies above the threshold, in window order. */
-    List<Map<String, Object>> worst(int n) {
+    public List<Map<String, Object>> worst(int n) {
         List<Map.Entry<Long, long[]>> entries = new ArrayList<>(seconds.entrySet());
         entries.removeIf(e -> e.getValue()[1] == 0);
         entries.sort(Comparator.comparingLong((Map.Entry<Long, long[]> e) -> e.getValue()[1]).reversed());
@@ -49,12 +49,12 @@ public final class TailTimeline {
     }
 
     /** Seconds of the window with at least one latency above the threshold. */
-    long secondsOverThreshold() {
+    public long secondsOverThreshold() {
         return seconds.values().stream().filter(s -> s[1] > 0).count();
     }
 
     /** Seconds of the window with anything recorded. */
-    long secondsRecorded() {
+    public long secondsRecorded() {
         return seconds.size();
     }
 }

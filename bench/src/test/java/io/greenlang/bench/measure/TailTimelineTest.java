@@ -1,4 +1,4 @@
-package io.greenlang.bench.ingest;
+package io.greenlang.bench.measure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,4 @@
+/**
+ * Measuring helpers shared by the benchmarks: where in a measured window the slow latencies fell.
+ */
+package io.greenlang.bench.measure;
