@@ -70,6 +70,10 @@ final class OrchestrationCommand implements Callable<Integer> {
                     + "in code (default: ${DEFAULT-VALUE}).")
     private String planner;
 
+    @Option(names = "--streams", paramLabel = "KEY=VALUE",
+            description = "Further Kafka Streams settings of the orchestrator, e.g. producer.linger.ms=5 (repeatable).")
+    private Map<String, String> streams = new LinkedHashMap<>();
+
     @Option(names = "--tenants", defaultValue = "10",
             description = "Tenants the runs are spread over, round robin. Each tenant may have "
                     + "GL_MAX_TENANT_PARALLEL_STEPS (100) steps in flight, so with 1 the throughput phase measures that "
@@ -88,7 +92,7 @@ final class OrchestrationCommand implements Callable<Integer> {
         }
         OrchestrationBenchmark.Settings settings = new OrchestrationBenchmark.Settings(runs,
                 Duration.ofSeconds(warmupSeconds), pacedRuns, pacedRate, commitIntervalMs, partitions, planner.equals("compiler"),
-                Duration.ofMinutes(10), tenants);
+                Duration.ofMinutes(10), tenants, streams);
         KafkaBaseline.Settings baselineSettings = new KafkaBaseline.Settings(baselineRecords, 200, 1);
         Map<String, Object> json = Bench.withBroker(bootstrapServers, err, servers -> {
             OrchestrationBenchmark.Result result = new OrchestrationBenchmark(servers).run(settings, message -> {

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -122,9 +123,11 @@ public final class OrchestrationBenchmark {
      * @param tenants          tenants the runs are spread over, round robin; each tenant has at most
      *                         {@code GL_MAX_TENANT_PARALLEL_STEPS} (100) steps in flight, so with one tenant the
      *                         throughput phase measures that quota rather than the orchestrator
+     * @param streamsOverrides further Kafka Streams settings of the orchestrator, over its own defaults
      */
     public record Settings(int runs, Duration warmup, int pacedRuns, double pacedRunsPerSecond, int commitIntervalMs,
-                           int partitions, boolean compilePlans, Duration timeout, int tenants) {
+                           int partitions, boolean compilePlans, Duration timeout, int tenants,
+                           Map<String, String> streamsOverrides) {
 
         /** Validates. */
         public Settings {
@@ -135,6 +138,14 @@ public final class OrchestrationBenchmark {
             }
             Objects.requireNonNull(warmup, "warmup");
             Objects.requireNonNull(timeout, "timeout");
+            streamsOverrides = Map.copyOf(streamsOverrides);
+        }
+
+        /** Settings without further Streams settings. */
+        public Settings(int runs, Duration warmup, int pacedRuns, double pacedRunsPerSecond, int commitIntervalMs,
+                        int partitions, boolean compilePlans, Duration timeout, int tenants) {
+            this(runs, warmup, pacedRuns, pacedRunsPerSecond, commitIntervalMs, partitions, compilePlans, timeout,
+                    tenants, Map.of());
         }
     }
 
@@ -239,7 +250,9 @@ public final class OrchestrationBenchmark {
             m.put("tenants", settings.tenants());
             m.put("planner", settings.compilePlans() ? "PipelineCompiler" : "plan built in code");
             m.put("policy", "PolicyEngines.defaultOnly(ALLOW)");
-            m.put("processing_guarantee", StreamsConfig.EXACTLY_ONCE_V2);
+            m.put("processing_guarantee", settings.streamsOverrides()
+                    .getOrDefault(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2));
+            m.put("streams_overrides", new TreeMap<>(settings.streamsOverrides()));
             m.put("executor", "SimulatedExecutor, instant, transactional");
             return m;
         }
@@ -292,6 +305,7 @@ public final class OrchestrationBenchmark {
         streams.put(StreamsConfig.APPLICATION_ID_CONFIG, prefix + RunOrchestratorApp.APPLICATION_ID);
         streams.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         streams.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitIntervalMs());
+        streams.putAll(settings.streamsOverrides());
         Observer observer = new Observer(catalog, prefix + "observer");
         Thread observerThread = new Thread(observer, "bench-observer");
         observerThread.setDaemon(true);
