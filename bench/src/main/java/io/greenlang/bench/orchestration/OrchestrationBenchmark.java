@@ -1,6 +1,7 @@
 package io.greenlang.bench.orchestration;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
@@ -78,6 +78,11 @@ public final class OrchestrationBenchmark {
     static final Map<String, List<String>> DAG = dag();
     /** Steps of each run. */
     public static final int STEPS_PER_RUN = DAG.size();
+    /** The steps in DAG order; the observer keeps a run's times in arrays indexed by this order. */
+    private static final List<String> STEP_NAMES = List.copyOf(DAG.keySet());
+    /** For each step (by index), the indexes of its dependencies. */
+    private static final int[][] DEPENDENCIES = STEP_NAMES.stream()
+            .map(step -> DAG.get(step).stream().mapToInt(STEP_NAMES::indexOf).toArray()).toArray(int[][]::new);
 
     /** The DAG as a GLIP v1 document, for the compiling planner. */
     static final String PIPELINE = """
@@ -188,14 +193,18 @@ public final class OrchestrationBenchmark {
      *                       the START became visible
      * @param executorCommitMs of which: SUCCEEDED sent -> visible (the executor's transaction)
      * @param orchestratorMs of which: SUCCEEDED visible -> next START visible (the orchestrator)
+     * @param pickupMs       of that: SUCCEEDED visible -> START written (the orchestrator's fetch, queueing and
+     *                       processing; the START's timestamp is the stream thread's clock when it processed the event)
+     * @param orchestratorCommitMs of that: START written -> visible (waiting for the orchestrator's transaction to
+     *                       commit, the commit, and the observer's fetch)
      * @param runLatencyMs   request sent -> run SUCCEEDED visible
      * @param orchestratorCommits transactions the orchestrator committed in the phase
      * @param executorTransactions transactions the simulated executor committed in the phase
      */
     public record Phase(int runs, long elapsedNanos, Distribution overheadMs, TailTimeline overheadTail,
                         Distribution executorCommitMs,
-                        Distribution orchestratorMs, Distribution runLatencyMs, long orchestratorCommits,
-                        long executorTransactions) {
+                        Distribution orchestratorMs, Distribution pickupMs, Distribution orchestratorCommitMs,
+                        Distribution runLatencyMs, long orchestratorCommits, long executorTransactions) {
 
         /** Steps of the phase. */
         public long steps() {
@@ -219,6 +228,8 @@ public final class OrchestrationBenchmark {
             m.put("slowest_seconds", overheadTail.worst(10));
             m.put("of_which_executor_commit_ms", executorCommitMs.toMap());
             m.put("of_which_orchestrator_ms", orchestratorMs.toMap());
+            m.put("of_which_orchestrator_pickup_ms", pickupMs.toMap());
+            m.put("of_which_orchestrator_commit_ms", orchestratorCommitMs.toMap());
             m.put("run_latency_ms", runLatencyMs.toMap());
             m.put("orchestrator_transactions", orchestratorCommits);
             m.put("executor_transactions", executorTransactions);
@@ -331,6 +342,7 @@ public final class OrchestrationBenchmark {
                 List<String> batch = runIds(WARMUP_BATCH);
                 send(requests, catalog, batch, observer, 0, settings.tenants());
                 awaitDone(observer, batch, settings.timeout());
+                observer.forget(batch);
                 warmupRuns += batch.size();
             }
 
@@ -366,10 +378,16 @@ public final class OrchestrationBenchmark {
         send(requests, catalog, ids, observer, runsPerSecond, settings.tenants());
         long end = awaitDone(observer, ids, settings.timeout());
         long commits = Math.round(orchestrator.threadMetrics().getOrDefault("commit-total", 0.0) - commitsBefore);
-        return new Phase(runs, end - start, Distribution.of(overheads(observer, ids)),
-                overheadTail(observer, ids, startMs),
-                Distribution.of(eventCommitLags(observer, ids)), Distribution.of(orchestratorShare(observer, ids)),
-                Distribution.of(runLatencies(observer, ids)), commits, executor.transactions() - txnsBefore);
+        List<RunTimes> seen = observer.forget(ids);
+        List<Overhead> fromSent = overheads(seen, false);
+        List<Overhead> fromVisible = overheads(seen, true);
+        return new Phase(runs, end - start, Distribution.of(fromSent.stream().map(Overhead::ms).toList()),
+                overheadTail(fromSent, startMs), Distribution.of(eventCommitLags(seen)),
+                Distribution.of(fromVisible.stream().map(Overhead::ms).toList()),
+                Distribution.of(fromVisible.stream().map(Overhead::pickupMs).toList()),
+                Distribution.of(fromVisible.stream().map(Overhead::commitMs).toList()),
+                Distribution.of(seen.stream().map(r -> r.finishedMs - r.requestedMs).toList()), commits,
+                executor.transactions() - txnsBefore);
     }
 
     private Map<String, Object> producerProps() {
@@ -398,7 +416,7 @@ public final class OrchestrationBenchmark {
                 LockSupport.parkNanos(start + (long) (i * 1e9 / runsPerSecond) - System.nanoTime());
             }
             String runId = runIds.get(i);
-            observer.requested.put(runId, System.currentTimeMillis());
+            observer.track(runId, System.currentTimeMillis());
             producer.send(new ProducerRecord<>(catalog.runRequests().name(), runId, RunRequested.newBuilder()
                     .setMeta(EventMeta.newBuilder().setEventId(UUID.randomUUID().toString())
                             .setOccurredAt(Instant.now()).setTenantId(TENANT_PREFIX + (i % tenants))
@@ -422,12 +440,20 @@ public final class OrchestrationBenchmark {
     private static long awaitDone(Observer observer, List<String> runIds, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
+            int done = 0;
+            long last = Long.MIN_VALUE;
             synchronized (observer) {
                 observer.wait(100);
+                for (String runId : runIds) {
+                    RunTimes run = observer.runs.get(runId);
+                    if (run != null && run.finished) {
+                        done++;
+                        last = Math.max(last, run.finishedNanos);
+                    }
+                }
             }
-            long done = runIds.stream().filter(observer.succeededNanos::containsKey).count();
             if (done == runIds.size()) {
-                return runIds.stream().mapToLong(observer.succeededNanos::get).max().orElseThrow();
+                return last;
             }
             if (observer.failure != null) {
                 throw new IllegalStateException("the observer failed", observer.failure);
@@ -438,24 +464,13 @@ public final class OrchestrationBenchmark {
         }
     }
 
-    private static List<Long> overheads(Observer observer, List<String> runIds) {
-        return overheads(observer, runIds, observer.succeededAtMs).stream().map(Overhead::ms).toList();
-    }
-
-    /** Like {@link #overheads(Observer, List)}, from the moment the dependencies' events became visible. */
-    private static List<Long> orchestratorShare(Observer observer, List<String> runIds) {
-        return overheads(observer, runIds, observer.succeededVisibleMs).stream().map(Overhead::ms).toList();
-    }
-
     /** SUCCEEDED event sent -> visible to a read_committed reader: the executor's transaction commit. */
-    private static List<Long> eventCommitLags(Observer observer, List<String> runIds) {
+    private static List<Long> eventCommitLags(List<RunTimes> runs) {
         List<Long> lags = new ArrayList<>();
-        for (String runId : runIds) {
-            for (String step : DAG.keySet()) {
-                Long sent = observer.succeededAtMs.get(runId + "/" + step);
-                Long seen = observer.succeededVisibleMs.get(runId + "/" + step);
-                if (sent != null && seen != null) {
-                    lags.add(Math.max(0, seen - sent));
+        for (RunTimes run : runs) {
+            for (int i = 0; i < STEPS_PER_RUN; i++) {
+                if (run.succeededAtMs[i] != 0 && run.succeededVisibleMs[i] != 0) {
+                    lags.add(Math.max(0, run.succeededVisibleMs[i] - run.succeededAtMs[i]));
                 }
             }
         }
@@ -463,39 +478,54 @@ public final class OrchestrationBenchmark {
     }
 
     /** The scheduling overheads placed at the second of the phase (from {@code startMs}) their START became visible. */
-    private static TailTimeline overheadTail(Observer observer, List<String> runIds, long startMs) {
+    private static TailTimeline overheadTail(List<Overhead> overheads, long startMs) {
         TailTimeline tail = new TailTimeline(TAIL_THRESHOLD_MS);
-        for (Overhead overhead : overheads(observer, runIds, observer.succeededAtMs)) {
+        for (Overhead overhead : overheads) {
             tail.record(overhead.visibleMs() - startMs, overhead.ms());
         }
         return tail;
     }
 
-    /** A step's START visible at {@code visibleMs}, {@code ms} after it was ready. */
-    private record Overhead(long visibleMs, long ms) {
+    /**
+     * A step's START, written by the orchestrator at {@code writtenMs} and visible at {@code visibleMs}, {@code ms}
+     * after the step was ready.
+     */
+    private record Overhead(long writtenMs, long visibleMs, long ms) {
+
+        /** Ready -> START written: the orchestrator's fetch, queueing and processing. */
+        long pickupMs() {
+            return Math.max(0, ms - commitMs());
+        }
+
+        /** START written -> visible: the orchestrator's transaction commit, and one fetch. */
+        long commitMs() {
+            return Math.max(0, visibleMs - writtenMs);
+        }
     }
 
-    private static List<Overhead> overheads(Observer observer, List<String> runIds, Map<String, Long> readyTimes) {
+    /**
+     * The overhead of every step with dependencies, from the last dependency's SUCCEEDED sent (its record timestamp)
+     * or, with {@code fromVisible}, from the moment the observer saw it.
+     */
+    private static List<Overhead> overheads(List<RunTimes> runs, boolean fromVisible) {
         List<Overhead> overheads = new ArrayList<>();
-        for (String runId : runIds) {
-            for (Map.Entry<String, List<String>> step : DAG.entrySet()) {
-                if (step.getValue().isEmpty()) {
+        for (RunTimes run : runs) {
+            for (int i = 0; i < STEPS_PER_RUN; i++) {
+                if (DEPENDENCIES[i].length == 0 || run.startVisibleMs[i] == 0) {
                     continue;
                 }
-                Long visible = observer.startVisibleMs.get(runId + "/" + step.getKey());
-                long ready = step.getValue().stream()
-                        .mapToLong(d -> readyTimes.getOrDefault(runId + "/" + d, Long.MAX_VALUE))
-                        .max().orElseThrow();
-                if (visible != null && ready != Long.MAX_VALUE) {
-                    overheads.add(new Overhead(visible, Math.max(0, visible - ready)));
+                long ready = 0;
+                for (int dependency : DEPENDENCIES[i]) {
+                    long at = fromVisible ? run.succeededVisibleMs[dependency] : run.succeededAtMs[dependency];
+                    ready = at == 0 || ready == -1 ? -1 : Math.max(ready, at);
+                }
+                if (ready > 0) {
+                    overheads.add(new Overhead(run.startWrittenMs[i], run.startVisibleMs[i],
+                            Math.max(0, run.startVisibleMs[i] - ready)));
                 }
             }
         }
         return overheads;
-    }
-
-    private static List<Long> runLatencies(Observer observer, List<String> runIds) {
-        return runIds.stream().map(id -> observer.succeededMs.get(id) - observer.requested.get(id)).toList();
     }
 
     private static RunPlan planInCode(String tenant) {
@@ -532,18 +562,35 @@ public final class OrchestrationBenchmark {
     }
 
     /**
-     * A {@code read_committed} consumer of step commands, step events and run state that notes when it saw what.
+     * What the observer saw of one run, in wall-clock ms (0: not seen); the arrays are indexed by {@link #STEP_NAMES}.
+     * One object with a few arrays per run, so that what the benchmark keeps does not itself lengthen the
+     * garbage collector's pauses in the JVM it measures.
+     */
+    private static final class RunTimes {
+        final long requestedMs;
+        /** START command visible. */
+        final long[] startVisibleMs = new long[STEPS_PER_RUN];
+        /** START command's timestamp: when the orchestrator wrote it. */
+        final long[] startWrittenMs = new long[STEPS_PER_RUN];
+        /** SUCCEEDED event's timestamp: when the executor sent it. */
+        final long[] succeededAtMs = new long[STEPS_PER_RUN];
+        /** SUCCEEDED event visible. */
+        final long[] succeededVisibleMs = new long[STEPS_PER_RUN];
+        boolean finished;
+        long finishedMs;
+        long finishedNanos;
+
+        RunTimes(long requestedMs) {
+            this.requestedMs = requestedMs;
+        }
+    }
+
+    /**
+     * A {@code read_committed} consumer of step commands, step events and run state that notes when it saw what, for
+     * the runs it was told to {@link #track}. Guarded by its own monitor, which also signals finished runs.
      */
     private final class Observer implements Runnable {
-        final Map<String, Long> requested = new ConcurrentHashMap<>();
-        /** run/step -> wall-clock ms the START command became visible here. */
-        final Map<String, Long> startVisibleMs = new ConcurrentHashMap<>();
-        /** run/step -> timestamp of the SUCCEEDED event (when the executor sent it). */
-        final Map<String, Long> succeededAtMs = new ConcurrentHashMap<>();
-        /** run/step -> wall-clock ms the SUCCEEDED event became visible here. */
-        final Map<String, Long> succeededVisibleMs = new ConcurrentHashMap<>();
-        final Map<String, Long> succeededMs = new ConcurrentHashMap<>();
-        final Map<String, Long> succeededNanos = new ConcurrentHashMap<>();
+        final Map<String, RunTimes> runs = new HashMap<>();
         private final TopicCatalog catalog;
         private final String group;
         private volatile boolean running = true;
@@ -552,6 +599,22 @@ public final class OrchestrationBenchmark {
         Observer(TopicCatalog catalog, String group) {
             this.catalog = catalog;
             this.group = group;
+        }
+
+        synchronized void track(String runId, long requestedMs) {
+            runs.put(runId, new RunTimes(requestedMs));
+        }
+
+        /** Stops tracking the runs; returns what was seen of them. */
+        synchronized List<RunTimes> forget(List<String> runIds) {
+            List<RunTimes> seen = new ArrayList<>(runIds.size());
+            for (String runId : runIds) {
+                RunTimes run = runs.remove(runId);
+                if (run != null) {
+                    seen.add(run);
+                }
+            }
+            return seen;
         }
 
         void stop() {
@@ -576,33 +639,12 @@ public final class OrchestrationBenchmark {
                     var records = consumer.poll(Duration.ofMillis(100));
                     long nowMs = System.currentTimeMillis();
                     long nowNanos = System.nanoTime();
-                    boolean finishedRun = false;
-                    for (ConsumerRecord<byte[], byte[]> record : records) {
-                        if (record.topic().equals(commands)) {
-                            StepCommand c = catalog.stepCommands().valueSerde().deserializer()
-                                    .deserialize(commands, record.value());
-                            if (c.getAction() == StepAction.START) {
-                                startVisibleMs.putIfAbsent(c.getRunId() + "/" + c.getStep(), nowMs);
-                            }
-                        } else if (record.topic().equals(events)) {
-                            StepEvent e = catalog.stepEvents().valueSerde().deserializer()
-                                    .deserialize(events, record.value());
-                            if (e.getKind() == StepEventKind.SUCCEEDED) {
-                                succeededAtMs.putIfAbsent(e.getRunId() + "/" + e.getStep(), record.timestamp());
-                                succeededVisibleMs.putIfAbsent(e.getRunId() + "/" + e.getStep(), nowMs);
-                            }
-                        } else {
-                            RunState s = catalog.runState().valueSerde().deserializer()
-                                    .deserialize(states, record.value());
-                            if (s.getStatus() == RunStatus.SUCCEEDED && !succeededMs.containsKey(s.getRunId())) {
-                                succeededMs.put(s.getRunId(), nowMs);
-                                succeededNanos.put(s.getRunId(), nowNanos);
-                                finishedRun = true;
-                            }
+                    synchronized (this) {
+                        boolean finishedRun = false;
+                        for (ConsumerRecord<byte[], byte[]> record : records) {
+                            finishedRun |= note(record, commands, events, nowMs, nowNanos);
                         }
-                    }
-                    if (finishedRun) {
-                        synchronized (this) {
+                        if (finishedRun) {
                             notifyAll();
                         }
                     }
@@ -610,6 +652,40 @@ public final class OrchestrationBenchmark {
             } catch (RuntimeException e) {
                 failure = e;
             }
+        }
+
+        /** Notes what {@code record} shows of a tracked run; true when it shows the run SUCCEEDED. */
+        private boolean note(ConsumerRecord<byte[], byte[]> record, String commands, String events, long nowMs,
+                             long nowNanos) {
+            RunTimes run = record.key() == null ? null : runs.get(new String(record.key(), StandardCharsets.UTF_8));
+            if (run == null) {
+                return false;
+            }
+            if (record.topic().equals(commands)) {
+                StepCommand c = catalog.stepCommands().valueSerde().deserializer().deserialize(commands, record.value());
+                int step = STEP_NAMES.indexOf(c.getStep());
+                if (c.getAction() == StepAction.START && step >= 0 && run.startVisibleMs[step] == 0) {
+                    run.startVisibleMs[step] = nowMs;
+                    run.startWrittenMs[step] = record.timestamp();
+                }
+            } else if (record.topic().equals(events)) {
+                StepEvent e = catalog.stepEvents().valueSerde().deserializer().deserialize(events, record.value());
+                int step = STEP_NAMES.indexOf(e.getStep());
+                if (e.getKind() == StepEventKind.SUCCEEDED && step >= 0 && run.succeededVisibleMs[step] == 0) {
+                    run.succeededAtMs[step] = record.timestamp();
+                    run.succeededVisibleMs[step] = nowMs;
+                }
+            } else {
+                RunState s = catalog.runState().valueSerde().deserializer().deserialize(record.topic(),
+                        record.value());
+                if (s.getStatus() == RunStatus.SUCCEEDED && !run.finished) {
+                    run.finished = true;
+                    run.finishedMs = nowMs;
+                    run.finishedNanos = nowNanos;
+                    return true;
+                }
+            }
+            return false;
         }
     }
 }

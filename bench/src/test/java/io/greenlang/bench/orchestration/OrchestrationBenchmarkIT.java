@@ -34,6 +34,11 @@ class OrchestrationBenchmarkIT {
         assertThat(throughput.orchestratorCommits()).isPositive();
         assertThat(result.paced().overheadMs().samples()).isEqualTo(10 * 9);
         assertThat(result.paced().overheadMs().p99()).isGreaterThanOrEqualTo(result.paced().overheadMs().p50());
+        // The orchestrator's share splits into pickup (event visible -> command written) and commit (written ->
+        // visible), one sample each per step with dependencies.
+        assertThat(result.paced().pickupMs().samples()).isEqualTo(10 * 9);
+        assertThat(result.paced().orchestratorCommitMs().samples()).isEqualTo(10 * 9);
+        assertThat(result.paced().orchestratorCommitMs().max()).isLessThanOrEqualTo(result.paced().orchestratorMs().max());
         assertThat(result.toMap()).containsKeys("throughput_phase", "latency_phase", "commit_interval_ms");
         assertThat(progress).anyMatch(p -> p.startsWith("throughput phase"));
     }
