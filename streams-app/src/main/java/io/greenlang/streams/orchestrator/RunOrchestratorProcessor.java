@@ -95,8 +95,10 @@ final class RunOrchestratorProcessor implements Processor<String, Object, String
 
     private final Map<String, Integer> tenantInFlight = new HashMap<>();
     /**
-     * Decoded runs, most recently used last: saves decoding a run's stored value on every record. Written through on
-     * every flush, and dropped for every run of a work that threw, so it never holds what the store does not.
+     * Decoded active runs, most recently used last: saves decoding a run's stored value on every record. Written
+     * through on every flush, and dropped for every run of a work that threw, so it never holds what the store does
+     * not. A run leaves when it ends: a finished run is rarely read again (a straggler, a duplicate), and keeping
+     * thousands of them alive would only make every young collection of the heap copy them again.
      */
     private final Map<String, RunRecord> decoded = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -1149,8 +1151,12 @@ final class RunOrchestratorProcessor implements Processor<String, Object, String
                     runs.put(run.runId, run);
                     states.add(run);
                 }
-                decoded.put(run.runId, run);
                 boolean activeNow = !run.isTerminal();
+                if (activeNow) {
+                    decoded.put(run.runId, run);
+                } else {
+                    decoded.remove(run.runId);
+                }
                 if (activeNow != l.activeBefore) {
                     if (activeNow) {
                         activeRuns.put(run.runId, run.tenant);
