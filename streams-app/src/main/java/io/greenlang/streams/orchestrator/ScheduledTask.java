@@ -40,12 +40,25 @@ record ScheduledTask(Kind kind, long due, String runId, String step, int attempt
     }
 
     static String key(Kind kind, long due, String runId, String step, int attempt) {
-        return String.format(Locale.ROOT, "%013d|%s|%s|%s|%d", due, kind, runId, step == null ? "" : step, attempt);
+        return time(due) + "|" + kind + "|" + runId + "|" + (step == null ? "" : step) + "|" + attempt;
     }
 
     /** The largest key of a timer due at or before {@code time}: the upper bound of the due range. */
     static String upperBound(long time) {
-        return String.format(Locale.ROOT, "%013d|~", time);
+        return time(time) + "|~";
+    }
+
+    /**
+     * {@code time} zero-padded to 13 digits ({@code %013d}), so that keys sort by due time. Written out rather than
+     * with {@code String.format}, which took a tenth of the orchestrator's processing time: every dispatch and every
+     * result builds a key.
+     */
+    static String time(long time) {
+        if (time < 0) {
+            return String.format(Locale.ROOT, "%013d", time);
+        }
+        String digits = Long.toString(time);
+        return digits.length() >= 13 ? digits : "0".repeat(13 - digits.length()) + digits;
     }
 
     /** The smallest possible key. */

@@ -85,4 +85,17 @@ class RunRecordFormatTest {
         StoreSerde<ScheduledTask> timers = new StoreSerde<>(ScheduledTask.class);
         assertThat(timers.deserializer().deserialize("t", timers.serializer().serialize("t", early))).isEqualTo(early);
     }
+
+    @Test
+    void shouldKeepTheStoredTimerKeyFormat() {
+        // Keys already in a schedule store must keep matching the keys built to delete them.
+        assertThat(new ScheduledTask(ScheduledTask.Kind.STEP_TIMEOUT, 1_700_000_000_123L, "r1", "s", 2).key())
+                .isEqualTo("1700000000123|STEP_TIMEOUT|r1|s|2");
+        assertThat(new ScheduledTask(ScheduledTask.Kind.RUN_PURGE, 42, "r2", null, 0).key())
+                .isEqualTo("0000000000042|RUN_PURGE|r2||0");
+        assertThat(ScheduledTask.upperBound(7)).isEqualTo("0000000000007|~");
+        for (long time : new long[] {0, 1, 999, 1_000_000_000_000L, 9_999_999_999_999L, 10_000_000_000_000L, -5}) {
+            assertThat(ScheduledTask.time(time)).isEqualTo(String.format(java.util.Locale.ROOT, "%013d", time));
+        }
+    }
 }
