@@ -48,8 +48,9 @@ final class OrchestrationCommand implements Callable<Integer> {
                     + "the broker, Streams and the orchestrator (default: ${DEFAULT-VALUE}).")
     private int warmupSeconds;
 
-    @Option(names = "--paced-runs", defaultValue = "200",
-            description = "Runs of the latency phase (0: skip it) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--paced-runs", defaultValue = "1200",
+            description = "Runs of the latency phase (0: skip it) (default: ${DEFAULT-VALUE}: 60 s at the default "
+                    + "rate, so that the p99 rests on over 100 hand-offs).")
     private int pacedRuns;
 
     @Option(names = "--paced-rate", defaultValue = "20",

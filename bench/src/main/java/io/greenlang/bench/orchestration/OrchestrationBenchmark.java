@@ -200,11 +200,14 @@ public final class OrchestrationBenchmark {
      * @param runLatencyMs   request sent -> run SUCCEEDED visible
      * @param orchestratorCommits transactions the orchestrator committed in the phase
      * @param executorTransactions transactions the simulated executor committed in the phase
+     * @param streamThread   the stream thread's own figures at the end of the phase ({@link #THREAD_FIGURES}: where
+     *                       its time went, and its commits' latency, over Streams' metrics window)
      */
     public record Phase(int runs, long elapsedNanos, Distribution overheadMs, TailTimeline overheadTail,
                         Distribution executorCommitMs,
                         Distribution orchestratorMs, Distribution pickupMs, Distribution orchestratorCommitMs,
-                        Distribution runLatencyMs, long orchestratorCommits, long executorTransactions) {
+                        Distribution runLatencyMs, long orchestratorCommits, long executorTransactions,
+                        Map<String, Double> streamThread) {
 
         /** Steps of the phase. */
         public long steps() {
@@ -233,6 +236,7 @@ public final class OrchestrationBenchmark {
             m.put("run_latency_ms", runLatencyMs.toMap());
             m.put("orchestrator_transactions", orchestratorCommits);
             m.put("executor_transactions", executorTransactions);
+            m.put("stream_thread", streamThread);
             return m;
         }
     }
@@ -387,7 +391,23 @@ public final class OrchestrationBenchmark {
                 Distribution.of(fromVisible.stream().map(Overhead::pickupMs).toList()),
                 Distribution.of(fromVisible.stream().map(Overhead::commitMs).toList()),
                 Distribution.of(seen.stream().map(r -> r.finishedMs - r.requestedMs).toList()), commits,
-                executor.transactions() - txnsBefore);
+                executor.transactions() - txnsBefore, threadFigures(orchestrator));
+    }
+
+    /** The stream thread's figures a phase reports: shares of its time, and commit and punctuation latencies (ms). */
+    static final List<String> THREAD_FIGURES = List.of("poll-ratio", "process-ratio", "punctuate-ratio", "commit-ratio",
+            "commit-latency-avg", "commit-latency-max", "punctuate-latency-avg", "punctuate-latency-max");
+
+    private static Map<String, Double> threadFigures(RunOrchestratorApp orchestrator) {
+        Map<String, Double> all = orchestrator.threadMetrics();
+        Map<String, Double> figures = new LinkedHashMap<>();
+        for (String name : THREAD_FIGURES) {
+            Double value = all.get(name);
+            if (value != null) {
+                figures.put(name, Math.round(value * 1000) / 1000.0);
+            }
+        }
+        return figures;
     }
 
     private Map<String, Object> producerProps() {

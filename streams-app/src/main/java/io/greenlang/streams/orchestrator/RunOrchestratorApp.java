@@ -37,13 +37,17 @@ import io.greenlang.topics.TopicCatalog;
  *
  * <p><b>Commit interval.</b> Under exactly-once, a record written by the orchestrator becomes visible to
  * {@code read_committed} readers (the executors) only when the transaction commits, every
- * {@code commit.interval.ms}; so the interval is added to every step hand-off, while every commit costs a
- * transaction (offsets, end-transaction, a marker in every partition written). Streams' exactly-once default of
- * 100 ms favours throughput; {@value #DEFAULT_COMMIT_INTERVAL_MS} ms is the compromise measured in
- * docs/benchmarks.md (on 2 cores shared with the broker: about 1,000 steps/s, hand-off p50/p99 about 75/90 ms
- * at 200 steps/s; 20 ms halves the p50 and costs a third of the throughput). {@code poll.ms} is cut to
+ * {@code commit.interval.ms}; so the wait for the next commit, and the commit itself, are added to every step
+ * hand-off. Streams' exactly-once default of 100 ms favours throughput; the orchestrator commits every
+ * {@value #DEFAULT_COMMIT_INTERVAL_MS} ms, because a hand-off is what a pipeline of short steps waits on
+ * (docs/benchmarks.md, "Orchestration": on 2 cores shared with the broker, hand-off p99 under 50 ms at 5 ms, 50-70
+ * ms at 10 ms, 100-120 ms at 50 ms). It costs less throughput than it seems: under load a stream thread's loop
+ * takes longer than the interval, so it commits once per loop whatever the interval; when idle, only its
+ * punctuations cause commits, as at any interval. What it costs is transactions at moderate load: about 75 a
+ * second per stream thread, each with a marker in every partition written. {@code poll.ms} is cut to
  * {@value #DEFAULT_POLL_MS} ms so that a thread waiting for input never holds back a due commit. Override with
- * {@code GL_KAFKA_COMMIT_INTERVAL_MS}.
+ * {@code GL_KAFKA_COMMIT_INTERVAL_MS}, for example 100 where steps run for minutes and hand-off latency does not
+ * matter.
  *
  * <p>Closing leaves the consumer group at once (so a replacement takes the partitions without waiting for the
  * session timeout). An uncaught error in a stream thread shuts the client down: under exactly-once, replacing
@@ -54,7 +58,7 @@ public final class RunOrchestratorApp implements AutoCloseable {
     /** The Streams application id, also the prefix of the changelog topics: never change it. */
     public static final String APPLICATION_ID = "greenlang-run-orchestrator";
     /** {@code commit.interval.ms} of the orchestrator (see the class comment). */
-    public static final int DEFAULT_COMMIT_INTERVAL_MS = 50;
+    public static final int DEFAULT_COMMIT_INTERVAL_MS = 5;
     /** {@code poll.ms} of the orchestrator: the longest a stream thread blocks for input before it may commit. */
     public static final long DEFAULT_POLL_MS = 5;
     /** How long {@link #close()} waits for the threads to commit and stop. */
