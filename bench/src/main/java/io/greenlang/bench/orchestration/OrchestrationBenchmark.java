@@ -110,6 +110,13 @@ public final class OrchestrationBenchmark {
     /** Runs are spread round robin over this many tenants named {@code bench-0}, {@code bench-1}, ... */
     private static final String TENANT_PREFIX = "bench-";
     private static final int WARMUP_BATCH = 100;
+    /**
+     * Pause between the throughput phase and the latency phase, so that the latency phase measures the steady state
+     * rather than the digestion of the burst: the stores' flushes and compactions, the broker's log cleaner on the
+     * compacted topics, a concurrent collection of the heap. Without it, one run in three lost its first 2-3
+     * seconds to a stall of up to 170 ms.
+     */
+    static final Duration SETTLE = Duration.ofSeconds(10);
     /** Scheduling overheads above this count as slow in {@link Phase#overheadTail()} (the p99 target). */
     static final long TAIL_THRESHOLD_MS = 50;
 
@@ -356,6 +363,9 @@ public final class OrchestrationBenchmark {
             progress.report(String.format("  %,.0f steps/s", throughput.stepsPerSecond()));
             Phase paced = null;
             if (settings.pacedRuns() > 0) {
+                progress.report("settling for " + SETTLE.toSeconds() + " s ...");
+                // Pacing the benchmark, not waiting for a condition.
+                Thread.sleep(SETTLE.toMillis());
                 progress.report(String.format("latency phase: %d runs at %.0f runs/s ...", settings.pacedRuns(),
                         settings.pacedRunsPerSecond()));
                 paced = phase(settings.pacedRuns(), settings.pacedRunsPerSecond(), settings, observer, requests,
