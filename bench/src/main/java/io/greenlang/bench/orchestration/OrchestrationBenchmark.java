@@ -467,7 +467,8 @@ public final class OrchestrationBenchmark {
     }
 
     /** Waits until every run is seen SUCCEEDED; returns System.nanoTime() of the last one. */
-    private static long awaitDone(Observer observer, List<String> runIds, Duration timeout) throws InterruptedException {
+    private static long awaitDone(Observer observer, List<String> runIds, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             int done = 0;
@@ -692,7 +693,8 @@ public final class OrchestrationBenchmark {
                 return false;
             }
             if (record.topic().equals(commands)) {
-                StepCommand c = catalog.stepCommands().valueSerde().deserializer().deserialize(commands, record.value());
+                StepCommand c = catalog.stepCommands().valueSerde().deserializer()
+                        .deserialize(commands, record.value());
                 int step = STEP_NAMES.indexOf(c.getStep());
                 if (c.getAction() == StepAction.START && step >= 0 && run.startVisibleMs[step] == 0) {
                     run.startVisibleMs[step] = nowMs;

@@ -38,7 +38,8 @@ class OrchestrationBenchmarkIT {
         // visible), one sample each per step with dependencies.
         assertThat(result.paced().pickupMs().samples()).isEqualTo(10 * 9);
         assertThat(result.paced().orchestratorCommitMs().samples()).isEqualTo(10 * 9);
-        assertThat(result.paced().orchestratorCommitMs().max()).isLessThanOrEqualTo(result.paced().orchestratorMs().max());
+        assertThat(result.paced().orchestratorCommitMs().max())
+                .isLessThanOrEqualTo(result.paced().orchestratorMs().max());
         assertThat(result.toMap()).containsKeys("throughput_phase", "latency_phase", "commit_interval_ms");
         assertThat(progress).anyMatch(p -> p.startsWith("throughput phase"));
     }

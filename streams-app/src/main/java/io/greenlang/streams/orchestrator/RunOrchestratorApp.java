@@ -41,13 +41,13 @@ import io.greenlang.topics.TopicCatalog;
  * hand-off. Streams' exactly-once default of 100 ms favours throughput; the orchestrator commits every
  * {@value #DEFAULT_COMMIT_INTERVAL_MS} ms, because a hand-off is what a pipeline of short steps waits on
  * (docs/benchmarks.md, "Orchestration": on 2 cores shared with the broker, one stream thread with 3 partitions,
- * hand-off p99 36-39 ms at 5 ms, 50-70 ms at 10 ms, 100-120 ms at 50 ms; 41-60 ms at 5 ms with 12 partitions). It costs less throughput than it seems: under load a stream thread's loop
- * takes longer than the interval, so it commits once per loop whatever the interval; when idle, only its
- * punctuations cause commits, as at any interval. What it costs is transactions at moderate load: about 75 a
- * second per stream thread, each with a marker in every partition written. {@code poll.ms} is cut to
- * {@value #DEFAULT_POLL_MS} ms so that a thread waiting for input never holds back a due commit. Override with
- * {@code GL_KAFKA_COMMIT_INTERVAL_MS}, for example 100 where steps run for minutes and hand-off latency does not
- * matter.
+ * hand-off p99 36-39 ms at 5 ms, 50-70 ms at 10 ms, 100-120 ms at 50 ms; 41-60 ms at 5 ms with 12 partitions).
+ * It costs less throughput than it seems: under load a stream thread's loop takes longer than the interval, so it
+ * commits once per loop whatever the interval; when idle, only its punctuations cause commits, as at any interval.
+ * What it costs is transactions at moderate load: about 75 a second per stream thread, each with a marker in every
+ * partition written. {@code poll.ms} is cut to {@value #DEFAULT_POLL_MS} ms so that a thread waiting for input never
+ * holds back a due commit. Override with {@code GL_KAFKA_COMMIT_INTERVAL_MS}, for example 100 where steps run for
+ * minutes and hand-off latency does not matter.
  *
  * <p>Closing leaves the consumer group at once (so a replacement takes the partitions without waiting for the
  * session timeout). An uncaught error in a stream thread shuts the client down: under exactly-once, replacing
